@@ -1,0 +1,46 @@
+# Two commands: `make run` (set up + serve with demo content) and `make test` (whole suite).
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install lint format check-migrations schema clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+## Install the locked dependencies (dev group included) into .venv.
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+## Set up a fresh machine and serve the site on SQLite with the demo content.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_initial_data
+	$(PY) manage.py ensure_dev_admin
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media

@@ -1,0 +1,48 @@
+"""Blocks for an employee story's body."""
+
+from grapple.helpers import register_streamfield_block
+from grapple.models import GraphQLImage, GraphQLString
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+@register_streamfield_block
+class ImageWithCaptionBlock(blocks.StructBlock):
+    image = ImageChooserBlock(help_text="A photo or figure for the story.")
+    caption = blocks.CharBlock(required=False, help_text="Shown under the image (optional).")
+    alt_text = blocks.CharBlock(
+        required=False,
+        help_text="Describe the image for readers who cannot see it. Leave empty to use "
+        "the image's own description.",
+    )
+
+    graphql_fields = [GraphQLImage("image"), GraphQLString("caption"), GraphQLString("alt_text")]
+
+    class Meta:
+        icon = "image"
+        label = "Image with caption"
+
+
+@register_streamfield_block
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(help_text="The words being quoted, without quotation marks.")
+    attribution = blocks.CharBlock(required=False, help_text="Who said it (optional).")
+
+    graphql_fields = [GraphQLString("quote"), GraphQLString("attribution")]
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"
+
+
+class StoryBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(
+        form_classname="title", icon="title", help_text="A section heading."
+    )
+    paragraph = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ol", "ul"], help_text="A paragraph of text."
+    )
+    image = ImageWithCaptionBlock()
+    quote = QuoteBlock()
+    embed = EmbedBlock(help_text="Paste a link to a video or post (YouTube, Vimeo, …).")

@@ -1,0 +1,342 @@
+"""Careers content: organizations, teams and people (snippets); careers and story pages."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from grapple.models import (
+    GraphQLCollection,
+    GraphQLForeignKey,
+    GraphQLImage,
+    GraphQLSnippet,
+    GraphQLStreamfield,
+    GraphQLString,
+)
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import StoryBodyBlock
+
+
+def unique_slug_messages(what):
+    return {"unique": f"Another {what} already uses this slug. Choose a different one."}
+
+
+class Organization(index.Indexed, Orderable):
+    """A company whose teams are presented: Databricks, MosaicML."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="E.g. “Databricks”.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Used in web addresses and filters.",
+        error_messages=unique_slug_messages("organization"),
+    )
+    heading = models.CharField(
+        max_length=255,
+        help_text="The heading above this organization's teams, e.g. “Explore Databricks teams”.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("heading")]
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("heading", required=True),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "organization"
+
+    def __str__(self):
+        return self.name
+
+
+class Team(index.Indexed, Orderable):
+    """An engineering or research team, shown under its organization."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        help_text="The organization the team belongs to.",
+    )
+    name = models.CharField(max_length=100, help_text="E.g. “Photon Team”.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Used in web addresses and filters.",
+        error_messages=unique_slug_messages("team"),
+    )
+    description = models.TextField(help_text="What the team builds, in two or three sentences.")
+
+    panels = [
+        FieldPanel("organization"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+    ]
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("description", required=True),
+        GraphQLSnippet("organization", "careers.Organization"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+        index.FilterField("organization"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "team"
+
+    def __str__(self):
+        return self.name
+
+
+class Person(index.Indexed, models.Model):
+    """Someone who works here: an author of publications or the subject of a story."""
+
+    name = models.CharField(max_length=255, help_text="Full name as it should appear.")
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="Used in web addresses.",
+        error_messages=unique_slug_messages("person"),
+    )
+    role = models.CharField(
+        max_length=255, blank=True, help_text="Job title, e.g. “Software Engineer”."
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait photo (optional).",
+    )
+    bio = models.TextField(blank=True, help_text="A short biography (optional).")
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text="The team this person works in (optional).",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("team")]),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("role"),
+        GraphQLImage("photo"),
+        GraphQLString("bio"),
+        GraphQLSnippet("team", "careers.Team"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("role"),
+        index.FilterField("team"),
+    ]
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CareersPage(Page):
+    """The careers section: the pitch, the teams and the "See open roles" link."""
+
+    heading = models.CharField(max_length=255, help_text="The large heading at the top.")
+    intro = models.TextField(help_text="The paragraph under the heading.")
+    cta_label = models.CharField(
+        "call to action label",
+        max_length=50,
+        default="See open roles",
+        help_text="The button text.",
+    )
+    cta_url = models.URLField(
+        "call to action link",
+        max_length=500,
+        help_text="Where the button goes, e.g. the jobs board.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("heading"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("cta_label"), FieldPanel("cta_url")], heading="Call to action"
+        ),
+    ]
+
+    graphql_fields = [
+        GraphQLString("heading", required=True),
+        GraphQLString("intro", required=True),
+        GraphQLString("cta_label", required=True),
+        GraphQLString("cta_url", required=True),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["careers.StoryIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "careers page"
+
+
+class StoryIndexPage(Page):
+    """Lists the employee stories ("Our published researchers and engineers")."""
+
+    intro = models.TextField(blank=True, help_text="The sentence under the heading.")
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    graphql_fields = [GraphQLString("intro")]
+
+    parent_page_types = ["careers.CareersPage"]
+    subpage_types = ["careers.StoryPage"]
+
+    class Meta:
+        verbose_name = "story index page"
+
+
+class StoryPage(Page):
+    """An employee story. Marketing publishes these without a deploy."""
+
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        help_text="The person the story is about, if they have a profile.",
+    )
+    person_name = models.CharField(
+        "name",
+        max_length=255,
+        blank=True,
+        help_text="The person's name, if they have no profile (or to show it differently).",
+    )
+    role = models.CharField(
+        max_length=255, blank=True, help_text="Their job title, e.g. “Software Engineer”."
+    )
+    team = models.ForeignKey(
+        "careers.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        help_text="The team they work in (optional).",
+    )
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait shown with the story. Set its focal point on the face.",
+    )
+    summary = models.TextField(help_text="One or two sentences shown in the list of stories.")
+    body = StreamField(
+        StoryBodyBlock(),
+        blank=True,
+        help_text="The story: headings, paragraphs, images, quotes and embedded videos.",
+    )
+    date = models.DateField(
+        "story date", default=timezone.localdate, help_text="The date shown on the story."
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("person"),
+                FieldPanel("person_name"),
+                FieldRowPanel([FieldPanel("role"), FieldPanel("team")]),
+            ],
+            heading="Who the story is about",
+        ),
+        FieldPanel("portrait"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel(
+            "related_publications",
+            heading="Related publications",
+            label="Publication",
+            help_text="Papers this person worked on, in the order to show them.",
+        ),
+        FieldPanel("date"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("person_name"),
+        index.SearchField("summary"),
+        index.FilterField("date"),
+    ]
+
+    graphql_fields = [
+        GraphQLForeignKey("person", "careers.Person"),
+        GraphQLString("person_name"),
+        GraphQLString("role"),
+        GraphQLSnippet("team", "careers.Team"),
+        GraphQLImage("portrait"),
+        GraphQLString("summary", required=True),
+        GraphQLStreamfield("body"),
+        GraphQLString("date", required=True),
+        GraphQLCollection(
+            GraphQLForeignKey,
+            "related_publications",
+            "careers.StoryRelatedPublication",
+        ),
+    ]
+
+    parent_page_types = ["careers.StoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "employee story"
+        verbose_name_plural = "employee stories"
+
+    def clean(self):
+        super().clean()
+        if not self.person_id and not self.person_name.strip():
+            raise ValidationError(
+                {"person_name": "Choose the person the story is about, or type their name."}
+            )
+
+    @property
+    def display_name(self):
+        return self.person_name or (self.person.name if self.person else "")
+
+
+class StoryRelatedPublication(Orderable):
+    """A publication listed under a story, in the editor's order."""
+
+    page = ParentalKey(StoryPage, on_delete=models.CASCADE, related_name="related_publications")
+    publication = models.ForeignKey(
+        "research.Publication",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Choose a publication.",
+    )
+
+    panels = [FieldPanel("publication")]
+
+    graphql_fields = [GraphQLSnippet("publication", "research.Publication")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "related publication"

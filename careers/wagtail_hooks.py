@@ -1,0 +1,46 @@
+"""Careers admin: the "Careers" menu with organizations, teams and people."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Organization, Person, Team
+
+
+class OrganizationViewSet(SnippetViewSet):
+    model = Organization
+    icon = "site"
+    menu_label = "Organizations"
+    list_display = ["name", "heading"]
+
+
+class TeamViewSet(SnippetViewSet):
+    model = Team
+    icon = "group"
+    menu_label = "Teams"
+    list_display = ["name", "organization"]
+    list_filter = ["organization"]
+
+    def get_queryset(self, request):
+        return self.model.objects.select_related("organization")
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = "People"
+    list_display = ["name", "role", "team"]
+    list_filter = ["team"]
+
+    def get_queryset(self, request):
+        return self.model.objects.select_related("team")
+
+
+class CareersViewSetGroup(SnippetViewSetGroup):
+    items = (OrganizationViewSet, TeamViewSet, PersonViewSet)
+    menu_icon = "group"
+    menu_label = "Careers"
+    menu_name = "careers"
+    menu_order = 210
+
+
+register_snippet(CareersViewSetGroup)

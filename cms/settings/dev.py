@@ -1,0 +1,9 @@
+"""Development: DEBUG, GraphiQL, a key that is not a secret."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = "django-insecure-dev-only-not-a-secret"  # noqa: S105
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+GRAPHIQL = True

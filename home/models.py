@@ -1,0 +1,53 @@
+from django.db import models
+from grapple.models import GraphQLPage, GraphQLString
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The site root: the "Research at Databricks and MosaicML" hero and intro."""
+
+    tagline = models.CharField(
+        max_length=255, blank=True, help_text="A short line under the title."
+    )
+    intro_heading = models.CharField(
+        max_length=255, blank=True, help_text="The heading of the intro section."
+    )
+    intro = models.TextField(blank=True, help_text="The intro paragraph.")
+    cta_label = models.CharField(
+        "call to action label",
+        max_length=50,
+        blank=True,
+        help_text="The button text, e.g. “See open roles”.",
+    )
+    cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="call to action page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page the button opens.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("tagline"),
+        MultiFieldPanel([FieldPanel("intro_heading"), FieldPanel("intro")], heading="Intro"),
+        MultiFieldPanel(
+            [FieldPanel("cta_label"), FieldPanel("cta_page")], heading="Call to action"
+        ),
+    ]
+
+    graphql_fields = [
+        GraphQLString("tagline"),
+        GraphQLString("intro_heading"),
+        GraphQLString("intro"),
+        GraphQLString("cta_label"),
+        GraphQLPage("cta_page"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"

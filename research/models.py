@@ -1,0 +1,357 @@
+"""Research content: domains, publications (snippets) and the Publications page."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from grapple.models import (
+    GraphQLCollection,
+    GraphQLForeignKey,
+    GraphQLInt,
+    GraphQLSnippet,
+    GraphQLString,
+)
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
+
+EARLIEST_PUBLICATION_YEAR = 1950
+
+
+def latest_publication_year():
+    """Papers can be accepted for next year's venues, so next year is allowed."""
+    return timezone.now().year + 1
+
+
+def validate_publication_year(value):
+    if value is None:
+        return
+    latest = latest_publication_year()
+    if not EARLIEST_PUBLICATION_YEAR <= value <= latest:
+        raise ValidationError(
+            "Enter the year the paper was published, between %(earliest)s and %(latest)s.",
+            code="year_out_of_range",
+            params={"earliest": EARLIEST_PUBLICATION_YEAR, "latest": latest},
+        )
+
+
+class ResearchDomain(index.Indexed, Orderable):
+    """A research area such as "Distributed Systems", used to filter publications.
+
+    Orderable gives editors drag-and-drop order in the snippet listing; that
+    order is the order filters are shown in.
+    """
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The name readers see in the filter list, e.g. “AI and ML”.",
+        error_messages={"unique": "A research domain with this name already exists."},
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Used in web addresses and filters. Lowercase letters, numbers and hyphens.",
+        error_messages={
+            "unique": "Another research domain already uses this slug. Choose a different one."
+        },
+    )
+    description = models.TextField(
+        blank=True,
+        help_text="One or two sentences about the domain (optional).",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "research domain"
+        verbose_name_plural = "research domains"
+
+    def __str__(self):
+        return self.name
+
+
+class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    """Search-capable queryset; ``live()`` is the one gate the public API uses."""
+
+    def live_q(self):
+        return models.Q(live=True)
+
+    def live(self):
+        """Published publications only: never drafts, never unpublished ones."""
+        return self.filter(self.live_q())
+
+    def not_live(self):
+        return self.exclude(self.live_q())
+
+
+class PublicationForm(WagtailAdminModelForm):
+    """Adds the checks that need the author inline, with messages for editors."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        authors = self.formsets.get("authors")
+        if authors is not None:
+            named = [
+                form
+                for form in authors.forms
+                if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
+            ]
+            if not named:
+                self.add_error(
+                    None,
+                    "Add at least one author. Every publication needs the name of "
+                    "the person or people who wrote it.",
+                )
+        return cleaned_data
+
+
+class Publication(
+    DraftStateMixin,
+    RevisionMixin,
+    LockableMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A research paper. A snippet: the seed site lists papers but has no page per paper.
+
+    Drafts, revisions and locking come from Wagtail's mixins; the database row
+    always holds the published version, a draft lives only in its revision.
+    """
+
+    title = models.CharField(max_length=255, help_text="The paper's full title.")
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        help_text=(
+            "The publication's address in the API. Filled in from the title if left "
+            "empty; only change it if you need a shorter one."
+        ),
+        error_messages={
+            "unique": (
+                "Another publication already uses this slug. Change the slug (or the "
+                "title) so each publication has its own address."
+            )
+        },
+    )
+    sort_title = models.CharField(
+        max_length=255,
+        editable=False,
+        db_index=True,
+        help_text="Lower-cased title: the A-Z sort key, so every database sorts alike.",
+    )
+    domain = models.ForeignKey(
+        ResearchDomain,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        help_text="The research domain readers filter by.",
+    )
+    venue = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where it was published, e.g. “SIGMOD” or “NSDI”.",
+    )
+    year = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(
+                EARLIEST_PUBLICATION_YEAR,
+                message=f"Enter a year from {EARLIEST_PUBLICATION_YEAR} onwards.",
+            ),
+            validate_publication_year,
+        ],
+        help_text="The year the paper was published.",
+    )
+    abstract = models.TextField(
+        blank=True, help_text="The paper's abstract or a short summary (optional)."
+    )
+    url = models.URLField(
+        "paper link",
+        max_length=500,
+        blank=True,
+        help_text="A link to the paper, e.g. on arXiv or the publisher's site.",
+    )
+    pdf = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="PDF",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Upload the paper as a PDF if there is no public link.",
+    )
+    date_added = models.DateTimeField(
+        default=timezone.now,
+        help_text="When the publication was added to the site.",
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    base_form_class = PublicationForm
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("domain"),
+        InlinePanel(
+            "authors",
+            heading="Authors",
+            label="Author",
+            help_text="In the order printed on the paper.",
+        ),
+        FieldRowPanel([FieldPanel("venue"), FieldPanel("year")]),
+        FieldPanel("abstract"),
+        MultiFieldPanel([FieldPanel("url"), FieldPanel("pdf")], heading="The paper"),
+        FieldPanel("date_added"),
+    ]
+
+    search_fields = [
+        index.SearchField("title", boost=10),
+        index.AutocompleteField("title"),
+        index.SearchField("venue"),
+        index.SearchField("abstract"),
+        index.RelatedFields(
+            "authors",
+            [
+                index.SearchField("name"),
+                index.RelatedFields("person", [index.SearchField("name")]),
+            ],
+        ),
+        index.RelatedFields("domain", [index.SearchField("name")]),
+        index.FilterField("live"),
+        index.FilterField("year"),
+        index.FilterField("domain"),
+        index.FilterField("sort_title"),
+    ]
+
+    # Grapple's own types (used by page(urlPath:) and the stock-grapple baseline).
+    graphql_fields = [
+        GraphQLString("title", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLSnippet("domain", "research.ResearchDomain"),
+        GraphQLCollection(GraphQLForeignKey, "authors", "research.PublicationAuthor"),
+        GraphQLString("venue"),
+        GraphQLInt("year"),
+        GraphQLString("abstract"),
+        GraphQLString("url"),
+    ]
+
+    class Meta:
+        verbose_name = "publication"
+        verbose_name_plural = "publications"
+        indexes = [models.Index(fields=["sort_title", "id"], name="publication_title_sort")]
+
+    def __str__(self):
+        return self.title
+
+    def full_clean(self, *args, **kwargs):
+        if not self.slug and self.title:
+            self.slug = slugify(self.title)[:255]
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:255]
+        self.sort_title = self.title.lower()
+        super().save(*args, **kwargs)
+
+    def get_preview_template(self, request, mode_name):
+        return "research/publication_preview.html"
+
+
+class PublicationAuthor(Orderable):
+    """One author of a publication, in paper order.
+
+    The printed name is kept even when a Person is linked: a paper's byline
+    never changes when someone's profile does.
+    """
+
+    publication = ParentalKey(Publication, on_delete=models.CASCADE, related_name="authors")
+    name = models.CharField(max_length=255, help_text="The author's name as printed on the paper.")
+    person = models.ForeignKey(
+        "careers.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authorships",
+        help_text="Optional: link to the person's profile if they work here.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("person")]
+
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLSnippet("person", "careers.Person"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "author"
+
+    def __str__(self):
+        return self.name
+
+
+class PublicationSortChoice(models.TextChoices):
+    TITLE = "title", "Title A-Z"
+    TITLE_DESC = "title_desc", "Title Z-A"
+    NEWEST = "newest", "Newest first"
+    OLDEST = "oldest", "Oldest first"
+
+
+class ResearchPage(Page):
+    """The "Publications" page: its copy and how the list is first shown."""
+
+    intro = models.TextField(blank=True, help_text="The sentence shown under the page title.")
+    page_size = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[
+            MinValueValidator(1, message="Show at least one publication per page."),
+            MaxValueValidator(100, message="Show at most 100 publications per page."),
+        ],
+        help_text="How many publications to show per page (1-100).",
+    )
+    default_sort = models.CharField(
+        max_length=20,
+        choices=PublicationSortChoice.choices,
+        default=PublicationSortChoice.TITLE,
+        help_text="How the list is sorted before a reader chooses.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("page_size"), FieldPanel("default_sort")]),
+    ]
+
+    graphql_fields = [
+        GraphQLString("intro"),
+        GraphQLInt("page_size", required=True),
+        GraphQLString("default_sort", required=True),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "research page"

@@ -1,0 +1,24 @@
+"""Keep the search index true when a related object is renamed.
+
+Wagtail indexes a publication's domain name and author names inside the
+publication's own index entry; renaming the domain or a linked person does not
+touch the publication, so without this its old name would still be found.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.search import index
+
+from .models import Publication, ResearchDomain
+
+
+def reindex_publications(publications):
+    for publication in publications:
+        index.insert_or_update_object(publication)
+
+
+@receiver(post_save, sender=ResearchDomain)
+def reindex_after_domain_change(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    reindex_publications(Publication.objects.filter(domain=instance))

@@ -1,0 +1,63 @@
+"""Research admin: the "Research" menu with publications and domains."""
+
+import django_filters
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import LiveStatusTagColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Publication, ResearchDomain
+
+
+def publication_years(_request=None):
+    years = Publication.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(year, str(year)) for year in years]
+
+
+class PublicationFilterSet(WagtailFilterSet):
+    domain = django_filters.ModelMultipleChoiceFilter(
+        queryset=ResearchDomain.objects.all(), label="Research domain"
+    )
+    year = django_filters.ChoiceFilter(choices=publication_years, label="Year")
+    live = django_filters.BooleanFilter(
+        label="Status",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Publication
+        fields = ["domain", "year", "live"]
+
+
+class PublicationViewSet(SnippetViewSet):
+    model = Publication
+    icon = "doc-full"
+    menu_label = "Publications"
+    menu_order = 100
+    list_display = ["title", "domain", "year", LiveStatusTagColumn()]
+    list_per_page = 50
+    filterset_class = PublicationFilterSet
+    ordering = ["sort_title"]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return self.model.objects.select_related("domain")
+
+
+class ResearchDomainViewSet(SnippetViewSet):
+    model = ResearchDomain
+    icon = "tag"
+    menu_label = "Research domains"
+    menu_order = 200
+    list_display = ["name", "slug"]
+
+
+class ResearchViewSetGroup(SnippetViewSetGroup):
+    items = (PublicationViewSet, ResearchDomainViewSet)
+    menu_icon = "doc-full-inverse"
+    menu_label = "Research"
+    menu_name = "research"
+    menu_order = 200
+
+
+register_snippet(ResearchViewSetGroup)

@@ -1,0 +1,55 @@
+"""Shared fixtures: the demo content is loaded once per test database.
+
+Every test then runs inside a transaction that is rolled back, so each one
+sees exactly the seed content, on SQLite or PostgreSQL (``DATABASE_URL``).
+"""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from home.roles import EDITORS, MARKETING
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_initial_data", stdout=io.StringIO())
+
+
+def make_user(username, group_name=None, superuser=False):
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@example.com",
+        password="correct horse battery staple",
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    if group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("eddie", EDITORS)
+
+
+@pytest.fixture
+def marketer(db):
+    return make_user("marge", MARKETING)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def marketing_client(client, marketer):
+    client.force_login(marketer)
+    return client
