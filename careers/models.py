@@ -1,13 +1,11 @@
 """Careers content: organizations, teams and people (snippets); careers and story pages."""
 
+import graphene
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from grapple.models import (
-    GraphQLCollection,
-    GraphQLForeignKey,
-    GraphQLImage,
-    GraphQLSnippet,
+    GraphQLField,
     GraphQLStreamfield,
     GraphQLString,
 )
@@ -40,11 +38,6 @@ class Organization(index.Indexed, Orderable):
     )
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("heading")]
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLString("heading", required=True),
-    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta(Orderable.Meta):
@@ -77,12 +70,6 @@ class Team(index.Indexed, Orderable):
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("description"),
-    ]
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLString("description", required=True),
-        GraphQLSnippet("organization", "careers.Organization"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -136,14 +123,6 @@ class Person(index.Indexed, models.Model):
         FieldPanel("photo"),
         FieldPanel("bio"),
     ]
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLString("role"),
-        GraphQLImage("photo"),
-        GraphQLString("bio"),
-        GraphQLSnippet("team", "careers.Team"),
-    ]
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -186,10 +165,10 @@ class CareersPage(Page):
     ]
 
     graphql_fields = [
-        GraphQLString("heading", required=True),
-        GraphQLString("intro", required=True),
-        GraphQLString("cta_label", required=True),
-        GraphQLString("cta_url", required=True),
+        GraphQLString("heading", required=True, description="The large heading at the top."),
+        GraphQLString("intro", required=True, description="The paragraph under the heading."),
+        GraphQLString("cta_label", required=True, description="Call-to-action button text."),
+        GraphQLString("cta_url", required=True, description="Call-to-action link."),
     ]
 
     parent_page_types = ["home.HomePage"]
@@ -206,7 +185,9 @@ class StoryIndexPage(Page):
     intro = models.TextField(blank=True, help_text="The sentence under the heading.")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    graphql_fields = [GraphQLString("intro")]
+    graphql_fields = [
+        GraphQLString("intro", required=True, description="The sentence under the heading.")
+    ]
 
     parent_page_types = ["careers.CareersPage"]
     subpage_types = ["careers.StoryPage"]
@@ -289,19 +270,39 @@ class StoryPage(Page):
     ]
 
     graphql_fields = [
-        GraphQLForeignKey("person", "careers.Person"),
-        GraphQLString("person_name"),
-        GraphQLString("role"),
-        GraphQLSnippet("team", "careers.Team"),
-        GraphQLImage("portrait"),
-        GraphQLString("summary", required=True),
-        GraphQLStreamfield("body"),
-        GraphQLString("date", required=True),
-        GraphQLCollection(
-            GraphQLForeignKey,
-            "related_publications",
-            "careers.StoryRelatedPublication",
+        GraphQLString(
+            "person_name",
+            source="display_name",
+            required=True,
+            description="The name of the person the story is about.",
         ),
+        GraphQLString("role", required=True, description="Their job title; may be empty."),
+        GraphQLField(
+            "person",
+            "careers.api.types.PersonType",
+            description="Their profile, when the story is linked to one.",
+        ),
+        GraphQLField("team", "careers.api.types.TeamType", description="Their team, if set."),
+        GraphQLField(
+            "portrait",
+            "careers.api.types.PortraitType",
+            source="api_portrait",
+            description="The story's portrait with renditions and a srcset; null if none.",
+        ),
+        GraphQLString("summary", required=True, description="One or two sentences for lists."),
+        GraphQLStreamfield(
+            "body",
+            required=True,
+            description="The story as typed blocks: heading, paragraph, image, quote, embed.",
+        ),
+        GraphQLField(
+            "related_publications",
+            graphene.List(graphene.NonNull("research.api.types.PublicationType")),
+            source="live_related_publications",
+            required=True,
+            description="Published publications linked to the story, in editor order.",
+        ),
+        GraphQLField("date", graphene.Date, required=True, description="The story's date."),
     ]
 
     parent_page_types = ["careers.StoryIndexPage"]
@@ -322,6 +323,21 @@ class StoryPage(Page):
     def display_name(self):
         return self.person_name or (self.person.name if self.person else "")
 
+    def api_portrait(self, info):
+        from .api.types import portrait_for
+
+        return portrait_for(self.portrait, info.context)
+
+    def live_related_publications(self, info):
+        """Linked publications that are live. List queries prefetch them already filtered."""
+        from research.models import Publication
+
+        related = self.related_publications.all()
+        if "related_publications" not in getattr(self, "_prefetched_objects_cache", {}):
+            live = Publication.objects.live()
+            related = related.filter(publication__in=live).select_related("publication")
+        return [item.publication for item in related]
+
 
 class StoryRelatedPublication(Orderable):
     """A publication listed under a story, in the editor's order."""
@@ -335,8 +351,6 @@ class StoryRelatedPublication(Orderable):
     )
 
     panels = [FieldPanel("publication")]
-
-    graphql_fields = [GraphQLSnippet("publication", "research.Publication")]
 
     class Meta(Orderable.Meta):
         verbose_name = "related publication"

@@ -1,5 +1,6 @@
 """Careers admin: the "Careers" menu with organizations, teams and people."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -44,3 +45,10 @@ class CareersViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(CareersViewSetGroup)
+
+
+@hooks.register("register_schema_query")
+def register_careers_queries(query_mixins):
+    from .api.schema import CareersQueries
+
+    query_mixins.append(CareersQueries)

@@ -39,11 +39,15 @@ class HomePage(Page):
     ]
 
     graphql_fields = [
-        GraphQLString("tagline"),
-        GraphQLString("intro_heading"),
-        GraphQLString("intro"),
-        GraphQLString("cta_label"),
-        GraphQLPage("cta_page"),
+        GraphQLString("tagline", required=True, description="Short line under the title."),
+        GraphQLString("intro_heading", required=True, description="Heading of the intro."),
+        GraphQLString("intro", required=True, description="The intro paragraph."),
+        GraphQLString("cta_label", required=True, description="Call-to-action button text."),
+        GraphQLPage(
+            "cta_page",
+            source="public_cta_page",
+            description="The page the call to action opens; null unless it is published.",
+        ),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -51,3 +55,11 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def public_cta_page(self, info):
+        """The linked page only while it is public: a link must not leak a draft."""
+        from cms.api.pages import public_pages
+
+        if not self.cta_page_id:
+            return None
+        return public_pages(Page.objects.filter(pk=self.cta_page_id)).specific().first()

@@ -11,7 +11,13 @@ publications. ``ensure_roles`` is idempotent and re-applies exactly this set.
 """
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PagePermissionTester,
+)
 
 EDITORS = "Editors"
 MARKETING = "Marketing"
@@ -66,6 +72,18 @@ COLLECTION_PERMISSIONS = {
         "wagtaildocs.choose_document",
     ],
 }
+
+
+class SectionPagePermissionTester(PagePermissionTester):
+    """Permissions on a section page (e.g. the one Publications page): no deleting it.
+
+    Wagtail lets anyone who may edit and publish a page without children delete
+    it. A section is a singleton the frontend depends on and its editors could
+    not create it again, so only a superuser may delete one.
+    """
+
+    def can_delete(self, ignore_bulk=False):
+        return self.user.is_superuser and super().can_delete(ignore_bulk=ignore_bulk)
 
 
 def get_permission(dotted):

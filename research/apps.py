@@ -7,4 +7,11 @@ class ResearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from grapple.actions import register_page_model
+
+        from . import models, signal_handlers  # noqa: F401
+
+        # Pages are exposed through grapple's page(urlPath:) with their own fields;
+        # snippets get hand-written types in api/types.py instead of grapple's.
+        for page_model in (models.ResearchPage,):
+            register_page_model(page_model, "")

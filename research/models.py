@@ -27,6 +27,9 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from cms.text import normalize_for_search
+from home.roles import SectionPagePermissionTester
+
 EARLIEST_PUBLICATION_YEAR = 1950
 
 
@@ -95,10 +98,12 @@ class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """Search-capable queryset; ``live()`` is the one gate the public API uses."""
 
     def live_q(self):
-        return models.Q(live=True)
+        """Published and not past its expiry time (even before ``publish_scheduled`` runs)."""
+        not_expired = models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=timezone.now())
+        return models.Q(live=True) & not_expired
 
     def live(self):
-        """Published publications only: never drafts, never unpublished ones."""
+        """Published publications only: never drafts, never unpublished or expired ones."""
         return self.filter(self.live_q())
 
     def not_live(self):
@@ -112,6 +117,9 @@ class PublicationForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         authors = self.formsets.get("authors")
         if authors is not None:
+            # ClusterForm validates its formsets only after this form's clean(), so
+            # the author forms have no cleaned_data yet: validate them first.
+            authors.is_valid()
             named = [
                 form
                 for form in authors.forms
@@ -161,6 +169,12 @@ class Publication(
         editable=False,
         db_index=True,
         help_text="Lower-cased title: the A-Z sort key, so every database sorts alike.",
+    )
+    search_title = models.CharField(
+        max_length=255,
+        editable=False,
+        default="",
+        help_text="The title as search sees it (no case, accents or punctuation).",
     )
     domain = models.ForeignKey(
         ResearchDomain,
@@ -228,7 +242,8 @@ class Publication(
 
     search_fields = [
         index.SearchField("title", boost=10),
-        index.AutocompleteField("title"),
+        # The public API's search-as-you-type reads this one field (see cms.api.search).
+        index.AutocompleteField("search_document"),
         index.SearchField("venue"),
         index.SearchField("abstract"),
         index.RelatedFields(
@@ -274,7 +289,21 @@ class Publication(
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.sort_title = self.title.lower()
+        self.search_title = normalize_for_search(self.title)
         super().save(*args, **kwargs)
+
+    def search_document(self):
+        """Everything search-as-you-type should find this publication by, normalised."""
+        parts = [self.title, self.venue, self.abstract, self.domain.name if self.domain_id else ""]
+        for author in self.authors.all():
+            parts.append(author.name)
+            if author.person_id:
+                parts.append(author.person.name)
+        return normalize_for_search(" ".join(parts))
+
+    @property
+    def pdf_url(self):
+        return self.pdf.url if self.pdf_id else None
 
     def get_preview_template(self, request, mode_name):
         return "research/publication_preview.html"
@@ -355,3 +384,7 @@ class ResearchPage(Page):
 
     class Meta:
         verbose_name = "research page"
+
+    def permissions_for_user(self, user):
+        # Editors may edit and publish this page but not delete it (see home.roles).
+        return SectionPagePermissionTester(user, self)

@@ -1,6 +1,7 @@
 """Research admin: the "Research" menu with publications and domains."""
 
 import django_filters
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
@@ -61,3 +62,10 @@ class ResearchViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ResearchViewSetGroup)
+
+
+@hooks.register("register_schema_query")
+def register_research_queries(query_mixins):
+    from .api.schema import PublicationQueries
+
+    query_mixins.append(PublicationQueries)

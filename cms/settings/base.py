@@ -140,9 +140,12 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 # Headless: the public site is a separate frontend that reads /graphql/.
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 
-GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPHENE = {"SCHEMA": "cms.api.schema.schema"}
 GRAPPLE = {
-    "APPS": ["home", "research", "careers"],
+    # Only pages go through grapple's model discovery; research and careers register
+    # their pages themselves and give their snippets hand-written types (see their apps.py).
+    "APPS": ["home"],
+    "PAGE_INTERFACE": "cms.api.pages.PublicPageInterface",
     # A public API must not write a row for every search.
     "ADD_SEARCH_HIT": False,
     "EXPOSE_GRAPHIQL": False,

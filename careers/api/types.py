@@ -1,0 +1,118 @@
+"""GraphQL types for organizations, teams, people and story portraits."""
+
+import graphene
+from graphene_django import DjangoObjectType
+
+from ..models import Organization, Person, Team
+
+#: Widths offered in a portrait's ``srcset``; none larger than the original is made.
+PORTRAIT_WIDTHS = (320, 640, 960)
+
+
+class PortraitType(graphene.ObjectType):
+    """A portrait photo, resized for the web, with a ``srcset`` for responsive images."""
+
+    class Meta:
+        name = "Portrait"
+
+    url = graphene.String(required=True, description="URL of the default rendition.")
+    width = graphene.Int(required=True, description="Width of the default rendition in pixels.")
+    height = graphene.Int(required=True, description="Height of the default rendition in pixels.")
+    alt = graphene.String(
+        required=True, description="Text alternative for readers who cannot see it."
+    )
+    srcset = graphene.String(
+        required=True,
+        description="`srcset` value: each rendition's URL and width, e.g. `… 320w, … 640w`.",
+    )
+
+
+def portrait_filters():
+    return [f"width-{width}" for width in PORTRAIT_WIDTHS]
+
+
+def portrait_for(image, request=None):
+    """Build a ``Portrait`` from a Wagtail image; renditions come from the prefetch."""
+    if image is None:
+        return None
+    widths = [w for w in PORTRAIT_WIDTHS if w <= image.width] or [PORTRAIT_WIDTHS[0]]
+    renditions = [image.get_rendition(f"width-{width}") for width in widths]
+
+    def absolute(url):
+        return request.build_absolute_uri(url) if request is not None else url
+
+    default = renditions[min(1, len(renditions) - 1)]
+    return PortraitType(
+        url=absolute(default.url),
+        width=default.width,
+        height=default.height,
+        alt=getattr(image, "description", "") or image.title,
+        srcset=", ".join(f"{absolute(r.url)} {r.width}w" for r in renditions),
+    )
+
+
+class OrganizationType(DjangoObjectType):
+    """A company whose teams are presented: Databricks, MosaicML."""
+
+    class Meta:
+        model = Organization
+        name = "Organization"
+        fields = ("id", "slug", "name", "heading")
+
+    id = graphene.ID(required=True, description="Stable identifier.")
+    slug = graphene.String(required=True, description="URL-safe key, used by the `teams` filter.")
+    name = graphene.String(required=True, description="Display name, e.g. “Databricks”.")
+    heading = graphene.String(
+        required=True, description="Heading above its teams, e.g. “Explore Databricks teams”."
+    )
+    teams = graphene.List(
+        graphene.NonNull(lambda: TeamType),
+        required=True,
+        description="Its teams, in editor order.",
+    )
+
+    def resolve_teams(root, info):
+        return root.teams.all()
+
+
+class TeamType(DjangoObjectType):
+    """An engineering or research team."""
+
+    class Meta:
+        model = Team
+        name = "Team"
+        fields = ("id", "slug", "name", "description", "organization")
+
+    id = graphene.ID(required=True, description="Stable identifier.")
+    slug = graphene.String(
+        required=True, description="URL-safe key, used by the `stories` filter."
+    )
+    name = graphene.String(required=True, description="Display name, e.g. “Photon Team”.")
+    description = graphene.String(required=True, description="What the team builds.")
+    organization = graphene.Field(
+        OrganizationType, required=True, description="The organization the team belongs to."
+    )
+    members = graphene.List(
+        graphene.NonNull(lambda: PersonType),
+        required=True,
+        description="People with a profile in this team, by name.",
+    )
+
+    def resolve_members(root, info):
+        return root.members.all()
+
+
+class PersonType(DjangoObjectType):
+    """Someone who works here: an author with a profile, or the subject of a story."""
+
+    class Meta:
+        model = Person
+        name = "Person"
+        fields = ("id", "slug", "name", "role", "bio", "team")
+
+    id = graphene.ID(required=True, description="Stable identifier.")
+    slug = graphene.String(required=True, description="URL-safe key.")
+    name = graphene.String(required=True, description="Full name.")
+    role = graphene.String(required=True, description="Job title; empty if not set.")
+    bio = graphene.String(required=True, description="Short biography; empty if not set.")
+    team = graphene.Field(TeamType, description="Their team, if set.")

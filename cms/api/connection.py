@@ -1,0 +1,276 @@
+"""The one cursor-pagination implementation: connection types and ``paginate``.
+
+A list field declares an ``Ordering`` (columns ending in a unique one, usually
+``id``) and hands its filtered queryset to ``paginate``. Keyset orderings page
+with ``WHERE (key, id) > (cursor values)``: no OFFSET, so a deep page costs the
+same as the first and a row published before the current page never shifts or
+repeats the next one. Position-based orderings (relevance) use offsets and say
+so in their descriptions.
+
+Counts are lazy: ``totalCount`` and the positions cost a query only when the
+client selects them.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import graphene
+from django.db.models import F, Q
+
+from .conf import api_setting
+from .cursors import decode_cursor, encode_cursor
+from .errors import UserInputError
+
+
+@dataclass(frozen=True)
+class SortKey:
+    #: A model field or annotation that is never NULL.
+    field: str
+    descending: bool = False
+
+    def order_expression(self, *, reverse=False):
+        descending = self.descending != reverse
+        return F(self.field).desc() if descending else F(self.field).asc()
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A sort order: its keys end in a unique column so every row has one place."""
+
+    name: str
+    keys: tuple[SortKey, ...]
+    #: False for orders whose keys cannot be compared in SQL (relevance): offset cursors.
+    keyset: bool = True
+
+    def order_by(self, *, reverse=False):
+        return [key.order_expression(reverse=reverse) for key in self.keys]
+
+    def values_of(self, row):
+        return [_json_value(getattr(row, key.field)) for key in self.keys]
+
+    def beyond(self, values, *, forward):
+        """Rows strictly after (``forward``) or before the row with these key values."""
+        condition = Q()
+        for index, key in enumerate(self.keys):
+            equal = {self.keys[i].field: values[i] for i in range(index)}
+            lookup = "gt" if forward != key.descending else "lt"
+            condition |= Q(**equal, **{f"{key.field}__{lookup}": values[index]})
+        return condition
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@dataclass
+class Window:
+    size: int
+    forward: bool
+
+
+def page_window(first, last):
+    """Validate ``first``/``last``; refuse rather than cap."""
+    max_size = api_setting("MAX_PAGE_SIZE")
+    if first is not None and last is not None:
+        raise UserInputError("Pass either `first` or `last`, not both.", field="first")
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and not 1 <= value <= max_size:
+            raise UserInputError(
+                f"`{name}` must be between 1 and {max_size}; got {value}.", field=name
+            )
+    if last is not None:
+        return Window(size=last, forward=False)
+    return Window(
+        size=first if first is not None else api_setting("DEFAULT_PAGE_SIZE"), forward=True
+    )
+
+
+@dataclass
+class Edge:
+    cursor: str
+    node: object
+
+
+@dataclass
+class PageInfoData:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@dataclass
+class ConnectionSlice:
+    """One page of results plus lazily computed totals (see the module docstring)."""
+
+    edges: list
+    page_info: PageInfoData
+    count_total: object
+    count_before: object
+    extras: dict = field(default_factory=dict)
+
+    @cached_property
+    def total_count(self):
+        return self.count_total()
+
+    @cached_property
+    def start_position(self):
+        return self.count_before() + 1 if self.edges else 0
+
+    @property
+    def end_position(self):
+        return self.start_position + len(self.edges) - 1 if self.edges else 0
+
+
+def paginate(queryset, ordering, *, first=None, last=None, after=None, before=None, fingerprint):
+    """Return the requested page of ``queryset`` in ``ordering`` as a ``ConnectionSlice``."""
+    window = page_window(first, last)
+    bounds = {
+        name: decode_cursor(cursor, sort=ordering.name, fingerprint=fingerprint, argument=name)
+        for name, cursor in (("after", after), ("before", before))
+        if cursor is not None
+    }
+    for name, payload in bounds.items():
+        expected = "k" if ordering.keyset else "p"
+        if expected not in payload:
+            raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
+    if ordering.keyset:
+        return _keyset_page(queryset, ordering, window, bounds, fingerprint)
+    return _position_page(queryset, ordering, window, bounds, fingerprint)
+
+
+def _keyset_page(queryset, ordering, window, bounds, fingerprint):
+    bounded = queryset
+    if "after" in bounds:
+        bounded = bounded.filter(ordering.beyond(bounds["after"]["k"], forward=True))
+    if "before" in bounds:
+        bounded = bounded.filter(ordering.beyond(bounds["before"]["k"], forward=False))
+    rows = list(
+        bounded.order_by(*ordering.order_by(reverse=not window.forward))[: window.size + 1]
+    )
+    has_more = len(rows) > window.size
+    rows = rows[: window.size]
+    if window.forward:
+        has_next, has_previous = has_more, "after" in bounds
+    else:
+        rows.reverse()
+        has_next, has_previous = "before" in bounds, has_more
+
+    def count_before():
+        if window.forward and "after" not in bounds:
+            return 0
+        return queryset.filter(ordering.beyond(ordering.values_of(rows[0]), forward=False)).count()
+
+    cursors = [
+        encode_cursor(sort=ordering.name, fingerprint=fingerprint, values=ordering.values_of(row))
+        for row in rows
+    ]
+    return _slice(rows, cursors, has_next, has_previous, queryset.count, count_before)
+
+
+def _position_page(queryset, ordering, window, bounds, fingerprint):
+    ordered = queryset.order_by(*ordering.order_by())
+    start = bounds["after"]["p"] + 1 if "after" in bounds else 0
+    stop = bounds["before"]["p"] if "before" in bounds else None
+    total = None
+    if window.forward:
+        end = start + window.size + 1 if stop is None else min(stop, start + window.size + 1)
+        rows = list(ordered[start:end]) if end > start else []
+        has_next = len(rows) > window.size or (stop is not None and start + len(rows) < stop)
+        rows = rows[: window.size]
+        has_previous = start > 0
+        first_position = start
+    else:
+        if stop is None:
+            total = queryset.count()
+            stop = total
+        first_position = max(start, stop - window.size)
+        rows = list(ordered[first_position:stop]) if stop > first_position else []
+        has_previous = first_position > 0
+        has_next = "before" in bounds
+
+    cursors = [
+        encode_cursor(sort=ordering.name, fingerprint=fingerprint, position=position)
+        for position in range(first_position, first_position + len(rows))
+    ]
+
+    def count_total():
+        return total if total is not None else queryset.count()
+
+    return _slice(rows, cursors, has_next, has_previous, count_total, lambda: first_position)
+
+
+def _slice(rows, cursors, has_next, has_previous, count_total, count_before):
+    edges = [Edge(cursor=cursor, node=row) for cursor, row in zip(cursors, rows, strict=True)]
+    page_info = PageInfoData(
+        has_next_page=has_next,
+        has_previous_page=has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return ConnectionSlice(edges, page_info, count_total, count_before)
+
+
+# --- GraphQL types ---------------------------------------------------------
+
+
+class PageInfo(graphene.ObjectType):
+    """Where this page sits in the whole list, and the cursors to move from it."""
+
+    has_next_page = graphene.Boolean(
+        required=True, description="True when more results follow this page."
+    )
+    has_previous_page = graphene.Boolean(
+        required=True, description="True when results come before this page."
+    )
+    start_cursor = graphene.String(
+        description="Cursor of the first edge; pass it as `before` for the previous page."
+    )
+    end_cursor = graphene.String(
+        description="Cursor of the last edge; pass it as `after` for the next page."
+    )
+
+
+def connection_type(node_type, *, name, description, extra_fields=None):
+    """Build ``{name}Edge`` and ``{name}Connection`` for ``node_type``.
+
+    ``extra_fields`` adds fields to the connection (e.g. facets); their
+    resolvers receive the ``ConnectionSlice`` as root.
+    """
+    edge = type(
+        f"{name}Edge",
+        (graphene.ObjectType,),
+        {
+            "__doc__": f"One {name} in a list, with the cursor that points at it.",
+            "cursor": graphene.String(
+                required=True, description="Opaque cursor for `after`/`before`."
+            ),
+            "node": graphene.Field(node_type, required=True, description=f"The {name}."),
+        },
+    )
+    attrs = {
+        "__doc__": description,
+        "edges": graphene.List(
+            graphene.NonNull(edge), required=True, description="The results on this page."
+        ),
+        "page_info": graphene.Field(
+            PageInfo, required=True, description="Cursors and whether more pages exist."
+        ),
+        "total_count": graphene.Int(
+            required=True,
+            description="How many results match the search and filters, over all pages.",
+        ),
+        "start_position": graphene.Int(
+            required=True,
+            description="1-based position of the first edge in the full result; 0 if empty.",
+        ),
+        "end_position": graphene.Int(
+            required=True,
+            description=(
+                "1-based position of the last edge; 0 if empty. With `startPosition` and "
+                "`totalCount`: “Showing 1 - 12 of 46 results”."
+            ),
+        ),
+    }
+    attrs.update(extra_fields or {})
+    return type(f"{name}Connection", (graphene.ObjectType,), attrs)

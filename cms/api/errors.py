@@ -1,0 +1,36 @@
+"""Coded GraphQL errors: every refusal carries ``extensions.code``.
+
+Clients branch on the code, people read the message. Raise these from
+resolvers; anything else that escapes a resolver is a bug.
+"""
+
+from enum import StrEnum
+
+from graphql import GraphQLError
+
+
+class ErrorCode(StrEnum):
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    FORBIDDEN = "FORBIDDEN"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class APIError(GraphQLError):
+    code = ErrorCode.INTERNAL_SERVER_ERROR
+
+    def __init__(self, message, *, code=None, field=None):
+        code = code or self.code
+        extensions = {"code": code.value}
+        if field:
+            extensions["field"] = field
+        super().__init__(message, extensions=extensions)
+
+
+class UserInputError(APIError):
+    """The request asked for something invalid; the message says how to fix it."""
+
+    code = ErrorCode.BAD_USER_INPUT
+
+
+class ForbiddenError(APIError):
+    code = ErrorCode.FORBIDDEN

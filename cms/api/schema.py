@@ -1,0 +1,73 @@
+"""The public schema: grapple's page queries plus each app's fields, minus what would leak.
+
+Apps add root fields through Wagtail's ``register_schema_query`` hook (see
+``research/wagtail_hooks.py``). Grapple's own hook adds generic queries too;
+those that read models without a visibility check are left out here:
+
+* ``snippets`` and ``search`` read snippets through bare ``objects`` (drafts
+  included) and search every model;
+* ``settings``, ``redirects`` and ``collections`` are admin configuration,
+  not content.
+"""
+
+import graphene
+from grapple.registry import registry
+from grapple.settings import grapple_settings
+from wagtail import hooks
+
+from .pages import PublicPageInterface
+
+#: Root fields grapple offers that the public API must not expose.
+WITHHELD_ROOT_FIELDS = frozenset(
+    {"snippets", "search", "settings", "setting", "redirects", "collections"}
+)
+
+
+def _withheld(mixin):
+    names = {name for klass in getattr(mixin, "__mro__", (mixin,)) for name in vars(klass)}
+    return bool(names & WITHHELD_ROOT_FIELDS)
+
+
+def query_mixins():
+    mixins = []
+    for register in hooks.get_hooks("register_schema_query"):
+        register(mixins)
+    mixins = [mixin for mixin in mixins if mixin is not graphene.ObjectType]
+    return [mixin for mixin in mixins if not _withheld(mixin)]
+
+
+def _allowed_page_fields(page_type):
+    model = page_type._meta.model
+    allowed = {"id", *PublicPageInterface._meta.fields}
+    for field in getattr(model, "graphql_fields", ()):
+        allowed.add((field() if callable(field) else field).field_name)
+    return allowed
+
+
+def restrict_page_types():
+    """Page types expose the page interface and their ``graphql_fields``, nothing else.
+
+    graphene-django would otherwise expose every column of ``Page``: the draft
+    title, revision dates and unpublished aliases would reach the public API.
+    """
+    for page_type in registry.pages.values():
+        allowed = _allowed_page_fields(page_type)
+        for name in list(page_type._meta.fields):
+            if name not in allowed:
+                del page_type._meta.fields[name]
+
+
+def build_schema():
+    restrict_page_types()
+
+    class Query(*query_mixins(), graphene.ObjectType):
+        """Read-only public API: published content only."""
+
+    return graphene.Schema(
+        query=Query,
+        types=list(registry.models.values()),
+        auto_camelcase=grapple_settings.AUTO_CAMELCASE,
+    )
+
+
+schema = build_schema()

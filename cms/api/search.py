@@ -1,0 +1,64 @@
+"""Search-as-you-type on Wagtail's own search backend, the same on SQLite and PostgreSQL.
+
+Words are AND-ed and the last one matches as a prefix (Wagtail's
+``autocomplete``). Models index one normalised ``AutocompleteField`` (see
+``cms.text.normalize_for_search``) and the query is normalised the same way, so
+case, accents and punctuation never decide what is found.
+
+The backend only decides *which* rows match: it returns a queryset that is used
+as a subquery, so filters, sorting, facets and keyset pagination stay ordinary
+SQL in the same statement and the search adds no query of its own.
+"""
+
+from dataclasses import dataclass
+
+from wagtail.search.backends import get_search_backend
+
+from cms.text import normalize_for_search
+
+from .conf import api_setting
+from .errors import UserInputError
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    terms: tuple[str, ...]
+
+    @property
+    def text(self):
+        return " ".join(self.terms)
+
+
+def parse_search(raw, *, argument="search"):
+    """``None`` for a missing or blank search; otherwise the normalised words."""
+    if raw is None:
+        return None
+    max_length = api_setting("MAX_SEARCH_LENGTH")
+    if len(raw) > max_length:
+        raise UserInputError(
+            f"`{argument}` is too long: at most {max_length} characters, got {len(raw)}.",
+            field=argument,
+        )
+    if not raw.strip():
+        return None
+    terms = tuple(normalize_for_search(raw).split())
+    if not terms:
+        raise UserInputError(
+            f"`{argument}` has no letters or digits to search for.", field=argument
+        )
+    max_terms = api_setting("MAX_SEARCH_TERMS")
+    if len(terms) > max_terms:
+        raise UserInputError(
+            f"`{argument}` has {len(terms)} words; use at most {max_terms}.", field=argument
+        )
+    return SearchTerms(terms)
+
+
+def matching(queryset, search):
+    """Narrow ``queryset`` to the rows the search backend matches."""
+    backend = get_search_backend()
+    results = backend.autocomplete(
+        search.text, queryset.model, operator="and", order_by_relevance=False
+    )
+    matches = results.get_queryset().values("pk")
+    return queryset.filter(pk__in=matches)

@@ -1,0 +1,147 @@
+"""Root fields for research content: ``publications``, ``publication``, ``researchDomains``."""
+
+import graphene
+from django.db.models import Count, Prefetch, Q
+
+from cms.api.connection import connection_type, paginate
+from cms.api.cursors import fingerprint
+from cms.api.errors import UserInputError
+from cms.api.prefetch import PrefetchPlan, selected_paths
+from cms.api.search import matching, parse_search
+
+from ..models import Publication, PublicationAuthor, ResearchDomain
+from .filters import check_year, domain_facets, resolve_domains
+from .sorters import ORDERINGS, PublicationSort, with_title_hits
+from .types import DomainFacetType, PublicationType, ResearchDomainType
+
+
+def _authors(queryset, paths, lookup):
+    authors = PublicationAuthor.objects.order_by("sort_order", "id")
+    if "authors.person" in paths:
+        authors = authors.select_related("person")
+    return queryset.prefetch_related(Prefetch(f"{lookup}authors", queryset=authors))
+
+
+#: What each selected field of a Publication needs loaded, in bulk.
+PUBLICATION_PREFETCH = PrefetchPlan(
+    {
+        "domain": lambda qs, paths, lookup: qs.select_related(f"{lookup}domain"),
+        "pdf_url": lambda qs, paths, lookup: qs.select_related(f"{lookup}pdf"),
+        "authors": _authors,
+    }
+)
+
+PublicationConnection = connection_type(
+    PublicationType,
+    name="Publication",
+    description="A page of publications with totals, positions and domain facets.",
+    extra_fields={
+        "domain_facets": graphene.List(
+            graphene.NonNull(DomainFacetType),
+            required=True,
+            description="Every domain with its count for the current search and year, "
+            "ignoring the `domains` filter itself, so a frontend can show how many results "
+            "each domain would add. Zero counts are included.",
+            resolver=lambda root, info: root.extras["domain_facets"](),
+        ),
+    },
+)
+
+
+class PublicationQueries:
+    publications = graphene.Field(
+        PublicationConnection,
+        required=True,
+        description="Published publications: search, filter by domain and year, sort and "
+        "page with cursors. Without `first`/`last`, returns the first 12.",
+        search=graphene.String(
+            description="Words to find in title, authors, venue, abstract and domain name. "
+            "All words must match; the last may be the start of a word (search as you type). "
+            "Case and accents are ignored. Blank means no search."
+        ),
+        domains=graphene.List(
+            graphene.NonNull(graphene.String),
+            description="Domain slugs; a publication in any of them matches.",
+        ),
+        year=graphene.Int(description="Only publications from this year."),
+        sort=PublicationSort(
+            description="Order of results. Default: TITLE without a search, RELEVANCE with one."
+        ),
+        first=graphene.Int(description="Page size from the start or `after` (1-100)."),
+        after=graphene.String(description="Return results after this cursor."),
+        last=graphene.Int(description="Page size before `before`, or the end (1-100)."),
+        before=graphene.String(description="Return results before this cursor."),
+    )
+    publication = graphene.Field(
+        PublicationType,
+        description="One published publication by slug; null when missing or not live.",
+        slug=graphene.String(required=True, description="The publication's slug."),
+    )
+    research_domains = graphene.List(
+        graphene.NonNull(ResearchDomainType),
+        required=True,
+        description="All research domains in editor order, each with its publication count.",
+    )
+
+    def resolve_publications(
+        root,
+        info,
+        search=None,
+        domains=None,
+        year=None,
+        sort=None,
+        first=None,
+        after=None,
+        last=None,
+        before=None,
+    ):
+        terms = parse_search(search)
+        sort_name = sort.value if sort is not None else ("relevance" if terms else "title")
+        if sort_name == "relevance" and terms is None:
+            raise UserInputError(
+                "Sort RELEVANCE needs a `search`; choose another sort without one.", field="sort"
+            )
+        check_year(year)
+        selected_domains = resolve_domains(domains)
+
+        results = Publication.objects.live()
+        if terms is not None:
+            results = matching(results, terms)
+        if year is not None:
+            results = results.filter(year=year)
+        facet_base = results
+        if selected_domains:
+            results = results.filter(domain__in=selected_domains)
+        if sort_name == "relevance":
+            results = with_title_hits(results, terms)
+
+        paths = selected_paths(info, under=("edges", "node"))
+        page = paginate(
+            PUBLICATION_PREFETCH.apply(results, paths),
+            ORDERINGS[sort_name],
+            first=first,
+            last=last,
+            after=after,
+            before=before,
+            fingerprint=fingerprint(
+                sort_name,
+                terms.terms if terms else None,
+                sorted(d.slug for d in selected_domains or ()),
+                year,
+            ),
+        )
+        page.extras["domain_facets"] = lambda: domain_facets(facet_base, selected_domains)
+        return page
+
+    def resolve_publication(root, info, slug):
+        queryset = PUBLICATION_PREFETCH.apply(
+            Publication.objects.live().filter(slug=slug), selected_paths(info)
+        )
+        return queryset.first()
+
+    def resolve_research_domains(root, info):
+        return ResearchDomain.objects.annotate(
+            publication_count=Count(
+                "publications", filter=Q(publications__in=Publication.objects.live().values("pk"))
+            )
+        ).order_by("sort_order", "id")

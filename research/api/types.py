@@ -1,0 +1,109 @@
+"""GraphQL types for research domains and publications."""
+
+import graphene
+from django.db.models import Count, Q
+from graphene_django import DjangoObjectType
+
+from ..models import Publication, PublicationAuthor, ResearchDomain
+
+
+def live_counts_by_domain(info):
+    """Live publications per domain id, computed once per request."""
+    cache = info.context.__dict__.setdefault("_cms_cache", {})
+    if "domain_counts" not in cache:
+        rows = ResearchDomain.objects.annotate(
+            n=Count("publications", filter=Q(publications__in=Publication.objects.live()))
+        ).values_list("id", "n")
+        cache["domain_counts"] = dict(rows)
+    return cache["domain_counts"]
+
+
+class ResearchDomainType(DjangoObjectType):
+    """A research area, e.g. “Distributed Systems”; publications are filtered by it."""
+
+    class Meta:
+        model = ResearchDomain
+        name = "ResearchDomain"
+        fields = ("id", "slug", "name", "description")
+
+    id = graphene.ID(required=True, description="Stable identifier.")
+    slug = graphene.String(required=True, description="URL-safe key; pass it to `domains`.")
+    name = graphene.String(required=True, description="Display name.")
+    description = graphene.String(required=True, description="Short description; may be empty.")
+    publication_count = graphene.Int(
+        required=True, description="How many live publications are in this domain."
+    )
+
+    def resolve_publication_count(root, info):
+        annotated = getattr(root, "publication_count", None)
+        if annotated is not None:
+            return annotated
+        return live_counts_by_domain(info).get(root.pk, 0)
+
+
+class PublicationAuthorType(DjangoObjectType):
+    """One author of a publication, as printed on the paper."""
+
+    class Meta:
+        model = PublicationAuthor
+        name = "PublicationAuthor"
+        fields = ("name", "person")
+
+    name = graphene.String(required=True, description="The name as printed on the paper.")
+    person = graphene.Field(
+        "careers.api.types.PersonType",
+        description="The author's profile, when they work here.",
+    )
+
+
+class PublicationType(DjangoObjectType):
+    """A research paper. Only published (live) publications are ever returned."""
+
+    class Meta:
+        model = Publication
+        name = "Publication"
+        fields = ("id", "slug", "title", "domain", "venue", "year", "abstract", "date_added")
+
+    id = graphene.ID(required=True, description="Stable identifier.")
+    slug = graphene.String(required=True, description="URL-safe key; pass it to `publication`.")
+    title = graphene.String(required=True, description="Full title.")
+    authors = graphene.List(
+        graphene.NonNull(PublicationAuthorType),
+        required=True,
+        description="Authors in paper order.",
+    )
+    domain = graphene.Field(ResearchDomainType, required=True, description="The research domain.")
+    venue = graphene.String(required=True, description="Where it was published; may be empty.")
+    year = graphene.Int(required=True, description="Year of publication.")
+    abstract = graphene.String(required=True, description="Abstract; may be empty.")
+    url = graphene.String(description="Link to the paper, if any.")
+    pdf_url = graphene.String(description="Absolute URL of the uploaded PDF, if any.")
+    date_added = graphene.DateTime(required=True, description="When it was added to the site.")
+
+    def resolve_authors(root, info):
+        return root.authors.all()
+
+    def resolve_url(root, info):
+        return root.url or None
+
+    def resolve_pdf_url(root, info):
+        url = root.pdf_url
+        return info.context.build_absolute_uri(url) if url else None
+
+
+class DomainFacetType(graphene.ObjectType):
+    """A domain with the number of results it would have under the current search and year."""
+
+    class Meta:
+        name = "DomainFacet"
+
+    slug = graphene.String(required=True, description="The domain's slug.")
+    name = graphene.String(required=True, description="The domain's name.")
+    count = graphene.Int(
+        required=True,
+        description="Results in this domain for the current search and year, whatever "
+        "`domains` is (disjunctive facet). Zero counts are included.",
+    )
+    selected = graphene.Boolean(
+        required=True, description="True when the domain is in the `domains` filter."
+    )
