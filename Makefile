@@ -42,5 +42,9 @@ format: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+## Export the GraphQL schema to cms/api/schema.graphql (a test fails when it drifts).
+schema: install
+	$(PY) manage.py graphql_schema --schema cms.api.schema.schema --out cms/api/schema.graphql
+
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media

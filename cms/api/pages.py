@@ -5,10 +5,12 @@ view restriction (login, password, group). It is a single SQL condition, so a
 list of pages costs no extra query for its privacy check.
 """
 
+import graphene
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from grapple.types.interfaces import PageInterface
+from grapple.types.interfaces import PageInterface, get_page_interface
+from grapple.types.structures import QuerySetList
 from wagtail.models import Page, PageViewRestriction
 
 
@@ -25,11 +27,57 @@ def public_pages(queryset):
     return queryset.filter(Q(live=True) & not_expired).exclude(restricted_q())
 
 
+def _related_pages(description):
+    return QuerySetList(
+        graphene.NonNull(get_page_interface),
+        enable_search=True,
+        required=True,
+        enable_in_menu=True,
+        description=f"{description} Published, public pages only.",
+    )
+
+
 class PublicPageInterface(PageInterface):
-    """Grapple's page interface, but ``parent`` never returns a draft or private page."""
+    """A published page. Grapple's page interface, described, and ``parent`` made safe.
+
+    Grapple's ``parent`` returns the parent whatever its state; here it returns
+    only a published, public parent. The other relations already filter.
+    """
 
     class Meta:
         name = "PageInterface"
+
+    id = graphene.ID(description="Stable identifier of the page.")
+    title = graphene.String(required=True, description="The page title.")
+    slug = graphene.String(required=True, description="The last part of the page's URL.")
+    content_type = graphene.String(
+        required=True, description="The page's model as `app_label.ModelName`."
+    )
+    page_type = graphene.String(description="The GraphQL type name of the page.")
+    live = graphene.Boolean(required=True, description="Always true: only live pages are served.")
+    url = graphene.String(description="The page's URL relative to its site, e.g. `/careers/`.")
+    url_path = graphene.String(
+        required=True, description="Wagtail's internal path of the page, including the site root."
+    )
+    depth = graphene.Int(description="Depth in the page tree (the home page is 2).")
+    seo_title = graphene.String(required=True, description="Title for search engines; may be empty.")
+    search_description = graphene.String(description="Meta description for search engines.")
+    show_in_menus = graphene.Boolean(
+        required=True, description="Whether editors want the page in navigation menus."
+    )
+    locked = graphene.Boolean(description="Whether the page is locked for editing in the admin.")
+    first_published_at = graphene.DateTime(description="When the page was first published.")
+    last_published_at = graphene.DateTime(description="When the page was last published.")
+    parent = graphene.Field(
+        get_page_interface, description="The parent page, when it is published and public."
+    )
+    children = _related_pages("Child pages.")
+    siblings = _related_pages("Pages with the same parent.")
+    next_siblings = _related_pages("Following pages with the same parent.")
+    previous_siblings = _related_pages("Preceding pages with the same parent.")
+    descendants = _related_pages("All pages below this one.")
+    ancestors = _related_pages("Pages above this one.")
+    search_score = graphene.Float(description="Search score, when returned by a search.")
 
     def resolve_parent(self, info, **kwargs):
         parent_path = self.path[: -Page.steplen]

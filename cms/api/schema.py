@@ -63,11 +63,28 @@ def build_schema():
     class Query(*query_mixins(), graphene.ObjectType):
         """Read-only public API: published content only."""
 
-    return graphene.Schema(
+    built = graphene.Schema(
         query=Query,
         types=list(registry.models.values()),
         auto_camelcase=grapple_settings.AUTO_CAMELCASE,
     )
+    describe_page_types(built)
+    return built
+
+
+def describe_page_types(built):
+    """Grapple builds page types without descriptions: take the model's docstring, and
+    the interface's text for the fields grapple redeclares (``id``)."""
+    interface = built.graphql_schema.get_type(PublicPageInterface._meta.name)
+    for page_type in registry.pages.values():
+        graphql_type = built.graphql_schema.get_type(page_type._meta.name)
+        if graphql_type is None:
+            continue
+        if not graphql_type.description:
+            graphql_type.description = (page_type._meta.model.__doc__ or "").strip() or None
+        for name, field in graphql_type.fields.items():
+            if not field.description and name in interface.fields:
+                field.description = interface.fields[name].description
 
 
 schema = build_schema()

@@ -38,4 +38,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing here is meant to be framed. Wagtail's preview panel still works: its
+# preview views set SAMEORIGIN themselves (xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
