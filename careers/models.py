@@ -142,6 +142,9 @@ class Person(index.Indexed, models.Model):
 class CareersPage(Page):
     """The careers section: the pitch, the teams and the "See open roles" link."""
 
+    #: Headless: Wagtail's own page view only points readers to the API.
+    template = "cms/headless_page.html"
+
     heading = models.CharField(max_length=255, help_text="The large heading at the top.")
     intro = models.TextField(help_text="The paragraph under the heading.")
     cta_label = models.CharField(
@@ -182,6 +185,9 @@ class CareersPage(Page):
 class StoryIndexPage(Page):
     """Lists the employee stories ("Our published researchers and engineers")."""
 
+    #: Headless: Wagtail's own page view only points readers to the API.
+    template = "cms/headless_page.html"
+
     intro = models.TextField(blank=True, help_text="The sentence under the heading.")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -198,6 +204,9 @@ class StoryIndexPage(Page):
 
 class StoryPage(Page):
     """An employee story. Marketing publishes these without a deploy."""
+
+    #: Headless: Wagtail's own page view only points readers to the API.
+    template = "cms/headless_page.html"
 
     person = models.ForeignKey(
         Person,

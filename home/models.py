@@ -7,6 +7,9 @@ from wagtail.models import Page
 class HomePage(Page):
     """The site root: the "Research at Databricks and MosaicML" hero and intro."""
 
+    #: Headless: Wagtail's own page view only points readers to the API.
+    template = "cms/headless_page.html"
+
     tagline = models.CharField(
         max_length=255, blank=True, help_text="A short line under the title."
     )

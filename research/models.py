@@ -351,6 +351,9 @@ class PublicationSortChoice(models.TextChoices):
 class ResearchPage(Page):
     """The "Publications" page: its copy and how the list is first shown."""
 
+    #: Headless: Wagtail's own page view only points readers to the API.
+    template = "cms/headless_page.html"
+
     intro = models.TextField(blank=True, help_text="The sentence shown under the page title.")
     page_size = models.PositiveSmallIntegerField(
         default=12,

@@ -60,7 +60,9 @@ class PublicPageInterface(PageInterface):
         required=True, description="Wagtail's internal path of the page, including the site root."
     )
     depth = graphene.Int(description="Depth in the page tree (the home page is 2).")
-    seo_title = graphene.String(required=True, description="Title for search engines; may be empty.")
+    seo_title = graphene.String(
+        required=True, description="Title for search engines; may be empty."
+    )
     search_description = graphene.String(description="Meta description for search engines.")
     show_in_menus = graphene.Boolean(
         required=True, description="Whether editors want the page in navigation menus."

@@ -76,7 +76,8 @@ def test_every_contract_type_field_and_argument_is_described():
         if not named.description:
             missing.append(type_name)
         if isinstance(named, GraphQLEnumType):
-            missing += [f"{type_name}.{v}" for v, val in named.values.items() if not val.description]
+            undescribed = [value for value, val in named.values.items() if not val.description]
+            missing += [f"{type_name}.{value}" for value in undescribed]
         for field_name, field in getattr(named, "fields", {}).items():
             if not field.description:
                 missing.append(f"{type_name}.{field_name}")
