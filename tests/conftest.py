@@ -9,6 +9,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from home.roles import EDITORS, MARKETING
@@ -18,6 +19,22 @@ from home.roles import EDITORS, MARKETING
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_initial_data", stdout=io.StringIO())
+
+
+def clear_cache():
+    """Empty this test process's keys (``delete_pattern`` honours the key prefix)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The database rolls back after each test; the real Redis does not, so empty it."""
+    clear_cache()
+    yield
+    clear_cache()
 
 
 def make_user(username, group_name=None, superuser=False):

@@ -17,6 +17,44 @@ DEFAULTS = {
     "MAX_SEARCH_TERMS": 12,
     #: Most values a list filter (e.g. ``domains``) may have.
     "MAX_FILTER_VALUES": 50,
+    #: Deepest field nesting accepted (``publications.edges.node.authors.person.name`` is 6).
+    "MAX_QUERY_DEPTH": 10,
+    #: Most aliases of one field in a query.
+    "MAX_ALIASES_PER_FIELD": 20,
+    #: Estimated-cost budget (see ``cms.api.limits``); the seed page costs about 2,000.
+    "MAX_QUERY_COST": 50_000,
+    #: Most operations in one batched request.
+    "MAX_BATCH_SIZE": 10,
+    #: Largest request body, in bytes; larger gets HTTP 413.
+    "MAX_BODY_BYTES": 64 * 1024,
+    #: Most tokens in one query document (guards the parser).
+    "MAX_TOKENS": 5_000,
+    #: Requests per window per client IP; 0 turns rate limiting off.
+    "RATE_LIMIT_REQUESTS": 1_200,
+    #: Rate-limit window in seconds.
+    "RATE_LIMIT_WINDOW": 60,
+    #: Trusted reverse proxies in front of the app: 0 uses REMOTE_ADDR as the client IP,
+    #: n uses the n-th address from the right of X-Forwarded-For.
+    "TRUSTED_PROXIES": 0,
+    #: Seconds a public response may be served from Redis (invalidated on publish anyway).
+    "RESPONSE_CACHE_SECONDS": 300,
+    #: ``Cache-Control: max-age`` for browsers and ``s-maxage`` for CDNs.
+    "BROWSER_MAX_AGE": 0,
+    "CDN_MAX_AGE": 60,
+    #: Seconds an automatic persisted query stays known after its last registration.
+    "PERSISTED_QUERY_SECONDS": 7 * 24 * 3600,
+    #: Apps whose saves and deletes invalidate cached responses.
+    "CONTENT_APPS": (
+        "home",
+        "research",
+        "careers",
+        "wagtailcore",
+        "wagtailimages",
+        "wagtaildocs",
+        "taggit",
+    ),
+    #: Schema introspection (``__schema``, ``__type``); ``__typename`` always works.
+    "INTROSPECTION": True,
 }
 
 

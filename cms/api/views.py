@@ -1,8 +1,405 @@
+"""The public GraphQL endpoint: limits, coded and masked errors, caching, persisted queries.
+
+One request goes through, in order: method and size checks, the per-IP rate
+limit, GraphiQL (development), request decoding (GET, POST JSON, batches),
+automatic persisted queries, the response cache, parsing (token limit), spec
+validation (introspection rule in production), query limits
+(``cms.api.limits``), execution, and error formatting. Every error leaves with
+a message and ``extensions.code``; unexpected ones are masked and logged with
+the request id. Nothing here answers with a 5xx.
+"""
+
+import hashlib
+import json
+import logging
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
+from graphql import (
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.language import Visitor, visit
+
+from cms.request_id import current_request_id
+
+from . import cache as response_cache
+from .conf import api_setting
+from .errors import APIError, ErrorCode
+from .limits import check_limits
+from .ratelimit import retry_after
+
+logger = logging.getLogger("cms.api")
+
+PREVIEW_ARGUMENTS = {"token", "previewToken", "preview_token"}
+
+
+class RequestError(Exception):
+    """A request-level refusal: no operation ran."""
+
+    def __init__(self, message, code, status=400, headers=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.headers = headers or {}
+
+    def payload(self):
+        return {"errors": [{"message": self.message, "extensions": {"code": self.code.value}}]}
+
+
+def _json(data):
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+class _PreviewArgumentFinder(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.found = False
+
+    def enter_argument(self, node, *args):
+        if node.name.value in PREVIEW_ARGUMENTS:
+            self.found = True
+
+
+def asks_for_preview(document):
+    finder = _PreviewArgumentFinder()
+    visit(document, finder)
+    return finder.found
+
+
+def format_error(error, *, default_code):
+    """Coded errors pass through; GraphQL's own get ``default_code``; the rest is masked."""
+    formatted = dict(error.formatted)
+    extensions = dict(formatted.get("extensions") or {})
+    original = getattr(error, "original_error", None)
+    if extensions.get("code") or isinstance(original, APIError):
+        extensions.setdefault("code", original.extensions["code"] if original else default_code)
+    elif original is None:
+        extensions["code"] = default_code.value
+    else:
+        request_id = current_request_id()
+        logger.error(
+            "Unexpected error in GraphQL resolver (request %s)",
+            request_id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        formatted["message"] = (
+            f"Internal server error: {original}" if settings.DEBUG else "Internal server error."
+        )
+        extensions["code"] = ErrorCode.INTERNAL_SERVER_ERROR.value
+        extensions["requestId"] = request_id
+    formatted["extensions"] = extensions
+    return formatted
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PublicGraphQLView(GraphQLView):
+    """GraphQL over GET and POST for the public, read-only API."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return self.handle(request)
+        except RequestError as refusal:
+            response = HttpResponse(
+                _json(refusal.payload()), status=refusal.status, content_type="application/json"
+            )
+            for header, value in refusal.headers.items():
+                response[header] = value
+            response["Cache-Control"] = "no-store"
+            return response
+
+    # --- request level ------------------------------------------------------
+
+    def handle(self, request):
+        if request.method not in ("GET", "POST"):
+            raise RequestError(
+                "Use GET or POST for GraphQL requests.",
+                ErrorCode.METHOD_NOT_ALLOWED,
+                status=405,
+                headers={"Allow": "GET, POST"},
+            )
+        self.check_size(request)
+        wait = retry_after(request)
+        if wait is not None:
+            raise RequestError(
+                f"Too many requests from your address; retry in {wait} seconds.",
+                ErrorCode.RATE_LIMITED,
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        if self.shows_graphiql(request):
+            return self.render_graphiql(request, **self.graphiql_context())
+
+        payload = self.decode(request)
+        if isinstance(payload, list):
+            return self.run_batch(request, payload)
+        body, status, cacheable = self.run_operation(request, payload)
+        return self.respond(request, body, status, cacheable)
+
+    def shows_graphiql(self, request):
+        return (
+            request.method == "GET"
+            and settings.GRAPHIQL
+            and self.request_wants_html(request)
+            and not request.GET.get("query")
+            and not request.GET.get("extensions")
+        )
+
+    def check_size(self, request):
+        limit = api_setting("MAX_BODY_BYTES")
+        too_large = RequestError(
+            f"The request body is larger than {limit // 1024} KiB.",
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            status=413,
+        )
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise too_large
+        try:
+            if len(request.body) > limit:
+                raise too_large
+        except RequestDataTooBig:
+            raise too_large from None
+
+    def decode(self, request):
+        if request.method == "GET":
+            params = {key: request.GET.get(key) for key in ("query", "operationName")}
+            for key in ("variables", "extensions"):
+                params[key] = self.load_json(request.GET.get(key), key)
+            return params
+        content_type = (request.content_type or "").lower()
+        if content_type == "application/graphql":
+            return {"query": request.body.decode("utf-8", errors="replace")}
+        if content_type != "application/json":
+            raise RequestError(
+                "Send the request as `application/json` (or use GET).", ErrorCode.BAD_USER_INPUT
+            )
+        payload = self.load_json(request.body.decode("utf-8", errors="replace"), "body")
+        if isinstance(payload, list):
+            max_batch = api_setting("MAX_BATCH_SIZE")
+            if not 1 <= len(payload) <= max_batch:
+                raise RequestError(
+                    f"A batch must hold 1 to {max_batch} operations; got {len(payload)}.",
+                    ErrorCode.BAD_USER_INPUT,
+                )
+            if not all(isinstance(item, dict) for item in payload):
+                raise RequestError(
+                    "Each operation in a batch must be a JSON object.", ErrorCode.BAD_USER_INPUT
+                )
+            return payload
+        if not isinstance(payload, dict):
+            raise RequestError(
+                "The request body must be a JSON object (or a list of them).",
+                ErrorCode.BAD_USER_INPUT,
+            )
+        return payload
+
+    @staticmethod
+    def load_json(raw, what):
+        if raw in (None, ""):
+            return None
+        if not isinstance(raw, str):
+            return raw
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise RequestError(f"`{what}` is not valid JSON.", ErrorCode.BAD_USER_INPUT) from None
+
+    def run_batch(self, request, operations):
+        results, statuses = [], []
+        for operation in operations:
+            try:
+                body, status, _cacheable = self.run_operation(request, operation)
+            except RequestError as refusal:
+                body, status = _json(refusal.payload()), refusal.status
+            results.append(body)
+            statuses.append(status)
+        response = HttpResponse(
+            "[" + ",".join(results) + "]",
+            status=200 if all(s == 200 for s in statuses) else max(statuses),
+            content_type="application/json",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def respond(self, request, body, status, cacheable):
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        if cacheable and status == 200:
+            if request.method == "GET":
+                cache_control = "public, max-age={}, s-maxage={}".format(
+                    api_setting("BROWSER_MAX_AGE"), api_setting("CDN_MAX_AGE")
+                )
+            else:
+                cache_control = "no-cache"
+            if etag in request.headers.get("If-None-Match", ""):
+                response = HttpResponse(status=304)
+                response["ETag"] = etag
+                response["Cache-Control"] = cache_control
+                return response
+        else:
+            cache_control = "no-store"
+        response = HttpResponse(body, status=status, content_type="application/json")
+        response["Cache-Control"] = cache_control
+        if cacheable and status == 200:
+            response["ETag"] = etag
+        return response
+
+    # --- one operation ------------------------------------------------------
+
+    def run_operation(self, request, params):
+        """Return ``(json body, status, cacheable)`` for one operation."""
+        query = params.get("query")
+        variables = params.get("variables")
+        operation_name = params.get("operationName")
+        extensions = params.get("extensions") or {}
+        if query is not None and not isinstance(query, str):
+            raise RequestError("`query` must be a string.", ErrorCode.BAD_USER_INPUT)
+        if variables is not None and not isinstance(variables, dict):
+            raise RequestError("`variables` must be a JSON object.", ErrorCode.BAD_USER_INPUT)
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise RequestError("`operationName` must be a string.", ErrorCode.BAD_USER_INPUT)
+        if not isinstance(extensions, dict):
+            raise RequestError("`extensions` must be a JSON object.", ErrorCode.BAD_USER_INPUT)
+
+        query = self.resolve_persisted_query(query, extensions.get("persistedQuery"))
+        if not query:
+            raise RequestError("Send a GraphQL `query`.", ErrorCode.BAD_USER_INPUT)
+
+        preview_header = bool(request.headers.get("X-Preview-Token"))
+        key = None
+        if not preview_header:
+            key = response_cache.response_key(query, variables, operation_name)
+            cached = response_cache.cached_response(key)
+            if cached is not None:
+                return cached, 200, True
+
+        try:
+            document = parse(query, max_tokens=api_setting("MAX_TOKENS"))
+        except GraphQLError as error:
+            body = {"errors": [format_error(error, default_code=ErrorCode.GRAPHQL_PARSE_FAILED)]}
+            return _json(body), 400, False
+
+        schema = self.schema.graphql_schema
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            message = (
+                f"No operation named “{operation_name}” in the query."
+                if operation_name
+                else "The query has several operations: name the one to run in `operationName`."
+            )
+            raise RequestError(message, ErrorCode.BAD_USER_INPUT)
+        if operation.operation != OperationType.QUERY:
+            raise RequestError(
+                "This API is read-only: only queries are accepted.", ErrorCode.BAD_USER_INPUT
+            )
+
+        rules = list(specified_rules)
+        if not api_setting("INTROSPECTION"):
+            rules.append(NoSchemaIntrospectionCustomRule)
+        errors = validate(
+            schema, document, rules, max_errors=20, hide_suggestions=not settings.DEBUG
+        )
+        if errors:
+            formatted = [
+                format_error(error, default_code=ErrorCode.GRAPHQL_VALIDATION_FAILED)
+                for error in errors
+            ]
+            return _json({"errors": formatted}), 400, False
+        try:
+            check_limits(schema, document, operation, variables)
+        except APIError as error:
+            return _json({"errors": [error.formatted]}), 400, False
+
+        result = execute(
+            schema,
+            document,
+            context_value=request,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        body = {}
+        if result.errors:
+            body["errors"] = [
+                format_error(error, default_code=ErrorCode.BAD_USER_INPUT)
+                for error in result.errors
+            ]
+        # Execution ran, so the answer is 200 with `data` (null when a required root
+        # field failed), as the GraphQL-over-HTTP spec has it.
+        body["data"] = result.data
+        status = 200
+        cacheable = not result.errors and key is not None and not asks_for_preview(document)
+        encoded = _json(body)
+        if cacheable:
+            response_cache.store_response(key, encoded)
+        return encoded, status, cacheable
+
+    @staticmethod
+    def resolve_persisted_query(query, persisted):
+        """Apollo's automatic persisted queries: a sha256 hash stands for a known query."""
+        if persisted is None:
+            return query
+        if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
+            raise RequestError(
+                "Unsupported `persistedQuery` extension: send version 1 with `sha256Hash`.",
+                ErrorCode.BAD_USER_INPUT,
+            )
+        sha256_hash = persisted.get("sha256Hash")
+        if not isinstance(sha256_hash, str) or len(sha256_hash) != 64:
+            raise RequestError(
+                "`persistedQuery.sha256Hash` must be a 64-character hex SHA-256.",
+                ErrorCode.BAD_USER_INPUT,
+            )
+        if query:
+            if response_cache.query_hash(query) != sha256_hash.lower():
+                raise RequestError(
+                    "`persistedQuery.sha256Hash` does not match the query.",
+                    ErrorCode.BAD_USER_INPUT,
+                )
+            response_cache.persist_query(sha256_hash.lower(), query)
+            return query
+        known = response_cache.persisted_query(sha256_hash.lower())
+        if known is None:
+            # Apollo clients answer this by sending the query with its hash once.
+            raise RequestError(
+                "PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND, status=200
+            )
+        return known
+
+    def graphiql_context(self):
+        return {
+            "whatwg_fetch_version": self.whatwg_fetch_version,
+            "whatwg_fetch_sri": self.whatwg_fetch_sri,
+            "react_version": self.react_version,
+            "react_sri": self.react_sri,
+            "react_dom_sri": self.react_dom_sri,
+            "graphiql_version": self.graphiql_version,
+            "graphiql_sri": self.graphiql_sri,
+            "graphiql_css_sri": self.graphiql_css_sri,
+            "subscriptions_transport_ws_version": self.subscriptions_transport_ws_version,
+            "subscriptions_transport_ws_sri": self.subscriptions_transport_ws_sri,
+            "graphiql_plugin_explorer_version": self.graphiql_plugin_explorer_version,
+            "graphiql_plugin_explorer_sri": self.graphiql_plugin_explorer_sri,
+            "graphiql_plugin_explorer_css_sri": self.graphiql_plugin_explorer_css_sri,
+            "subscription_path": self.subscription_path,
+            "graphiql_header_editor_enabled": True,
+            "graphiql_should_persist_headers": False,
+            "graphiql_input_value_deprecation": False,
+        }
 
 
 def graphql_view():
-    """The public endpoint; GraphiQL only where the settings allow it."""
-    return csrf_exempt(GraphQLView.as_view(graphiql=settings.GRAPHIQL))
+    return PublicGraphQLView.as_view()

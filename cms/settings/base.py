@@ -16,6 +16,7 @@ BASE_DIR = PROJECT_DIR.parent
 DEBUG = False
 
 INSTALLED_APPS = [
+    "cms",
     "home",
     "research",
     "careers",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     # grapple must come after wagtail.snippets (see DEVELOPERS.md traps).
     "grapple",
     "graphene_django",
+    "corsheaders",
     "wagtail_headless_preview",
     "modelcluster",
     "taggit",
@@ -48,7 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cms.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,11 +157,48 @@ GRAPPLE = {
     "MAX_PAGE_SIZE": 100,
 }
 
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# The frontends allowed to call the API from a browser.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/graphql/$"
+CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "content-type",
+    "if-none-match",
+    "x-preview-token",
+    "x-request-id",
+]
+CORS_EXPOSE_HEADERS = ["etag", "retry-after", "x-request-id"]
+
+#: API limits and caching (see cms/api/conf.py for every key and its default).
+CMS_API = {
+    "RATE_LIMIT_REQUESTS": int(os.environ.get("API_RATE_LIMIT_REQUESTS", "1200")),
+    "RATE_LIMIT_WINDOW": int(os.environ.get("API_RATE_LIMIT_WINDOW", "60")),
+    "TRUSTED_PROXIES": int(os.environ.get("API_TRUSTED_PROXIES", "0")),
+    "MAX_QUERY_COST": int(os.environ.get("API_MAX_QUERY_COST", "50000")),
+    "INTROSPECTION": True,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "cms.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "cms.request_id.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "plain"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # One line per background task and per page action drowns the useful lines.

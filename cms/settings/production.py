@@ -9,10 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+from .base import CMS_API, LOGGING, env_list
 
 
 def required(name):
@@ -41,3 +38,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Nothing here is meant to be framed. Wagtail's preview panel still works: its
 # preview views set SAMEORIGIN themselves (xframe_options_sameorigin_override).
 X_FRAME_OPTIONS = "DENY"
+
+# Introspection and GraphiQL are off unless asked for.
+INTROSPECTION = os.environ.get("API_INTROSPECTION", "").lower() in {"1", "true", "yes"}
+CMS_API = {**CMS_API, "INTROSPECTION": INTROSPECTION}
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")

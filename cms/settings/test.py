@@ -9,5 +9,10 @@ SECRET_KEY = "django-insecure-test-only-not-a-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
-CACHES = cache_settings(os.environ.get("REDIS_URL"))
+# The real Redis, on a database of its own: each test starts with it emptied.
+# A key prefix per test process keeps concurrent runs (SQLite and PostgreSQL, or two
+# developers' shells) from emptying each other's cache.
+CACHES = cache_settings(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+CMS_API = {**CMS_API, "RATE_LIMIT_REQUESTS": 0}  # noqa: F405 (rate-limit tests turn it on)
 GRAPHIQL = False

@@ -1,0 +1,60 @@
+"""Response cache and automatic persisted queries, both in the default cache (Redis).
+
+Every cached response key includes the *content generation*, a counter that
+any published, unpublished or deleted content bumps (``cms.signals``). A bump
+makes every earlier entry unreachable at once, so the next read after a publish
+sees the change; stale entries simply expire.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+
+from .conf import api_setting
+
+GENERATION_KEY = "cms:api:generation"
+
+
+def content_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def bump_content_generation():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def response_key(query, variables, operation_name):
+    material = json.dumps(
+        [content_generation(), query, variables or {}, operation_name or ""],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return "cms:api:response:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def cached_response(key):
+    return cache.get(key)
+
+
+def store_response(key, body):
+    cache.set(key, body, timeout=api_setting("RESPONSE_CACHE_SECONDS"))
+
+
+def query_hash(query):
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def persisted_query(sha256_hash):
+    return cache.get(f"cms:api:apq:{sha256_hash}")
+
+
+def persist_query(sha256_hash, query):
+    cache.set(f"cms:api:apq:{sha256_hash}", query, timeout=api_setting("PERSISTED_QUERY_SECONDS"))

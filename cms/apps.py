@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    """The project package as an app: shared API machinery and its signal handlers."""
+
+    name = "cms"
+    verbose_name = "CMS"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

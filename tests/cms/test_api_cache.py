@@ -1,0 +1,124 @@
+"""Response caching in Redis, ETags, persisted queries, and invalidation on publish."""
+
+import hashlib
+import json
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from careers.models import StoryPage
+from research.models import Publication
+from tests.graphql import create_publication
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINT = "/graphql/"
+QUERY = "{ publications(first: 3) { totalCount edges { node { title } } } }"
+
+
+def get(client, query=QUERY, **params):
+    payload = {"query": query} if query is not None else {}
+    payload.update({k: json.dumps(v) for k, v in params.items()})
+    return client.get(ENDPOINT, payload, HTTP_ACCEPT="application/json")
+
+
+def post(client, payload, **extra):
+    body = json.dumps(payload)
+    return client.post(ENDPOINT, data=body, content_type="application/json", **extra)
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_a_repeated_query_is_served_from_the_cache_without_sql(client, django_assert_num_queries):
+    first = get(client)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = get(client)
+    assert second.content == first.content
+
+
+def test_get_answers_carry_an_etag_and_cdn_cache_headers(client):
+    response = get(client)
+    assert response["ETag"].startswith('"')
+    assert "public" in response["Cache-Control"]
+    assert "s-maxage=" in response["Cache-Control"]
+
+    not_modified = client.get(
+        ENDPOINT,
+        {"query": QUERY},
+        HTTP_ACCEPT="application/json",
+        HTTP_IF_NONE_MATCH=response["ETag"],
+    )
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+
+
+def test_errors_are_never_cached(client, django_assert_max_num_queries):
+    bad = "{ publications(first: 0) { totalCount } }"
+    first = get(client, bad)
+    assert first["Cache-Control"] == "no-store"
+    assert "ETag" not in first
+    assert first.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_preview_requests_are_never_cached(client):
+    response = get(client, '{ page(token: "whatever") { title } }')
+    assert response["Cache-Control"] == "no-store"
+    response = client.get(
+        ENDPOINT, {"query": QUERY}, HTTP_ACCEPT="application/json", HTTP_X_PREVIEW_TOKEN="t"
+    )
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_publishing_is_visible_on_the_next_read(client):
+    before = get(client).json()["data"]["publications"]["totalCount"]
+    create_publication("0-Day Lakes: A New First Paper", domain="applications", year=2024)
+    after = get(client).json()["data"]["publications"]
+    assert after["totalCount"] == before + 1
+    assert after["edges"][0]["node"]["title"] == "0-Day Lakes: A New First Paper"
+
+
+def test_unpublishing_and_deleting_are_visible_on_the_next_read(client):
+    total = get(client).json()["data"]["publications"]["totalCount"]
+    first = Publication.objects.live().order_by("sort_title").first()
+    first.unpublish(log_action=False)
+    assert get(client).json()["data"]["publications"]["totalCount"] == total - 1
+    Publication.objects.live().order_by("sort_title").first().delete()
+    assert get(client).json()["data"]["publications"]["totalCount"] == total - 2
+
+
+def test_page_changes_invalidate_too(client):
+    query = "{ stories { totalCount } }"
+    assert get(client, query).json()["data"]["stories"]["totalCount"] == 1
+    story = StoryPage.objects.get()
+    PageViewRestriction.objects.create(page=story, restriction_type="password", password="x")
+    assert get(client, query).json()["data"]["stories"]["totalCount"] == 0
+
+
+def test_an_unknown_persisted_query_hash_asks_for_the_query(client):
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(QUERY)}}
+    response = get(client, None, extensions=extensions)
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def test_a_registered_persisted_query_runs_by_hash_over_get(client):
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(QUERY)}}
+    registered = post(client, {"query": QUERY, "extensions": extensions})
+    assert registered.status_code == 200
+    by_hash = get(client, None, extensions=extensions)
+    assert by_hash.status_code == 200
+    assert by_hash.json() == registered.json()
+    assert "public" in by_hash["Cache-Control"]
+
+
+def test_a_persisted_query_whose_hash_does_not_match_is_refused(client):
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256("{ other }")}}
+    response = post(client, {"query": QUERY, "extensions": extensions})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # …and nothing was stored under the wrong hash.
+    again = get(client, None, extensions=extensions)
+    assert again.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

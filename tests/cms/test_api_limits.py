@@ -1,0 +1,198 @@
+"""The public endpoint refuses abuse with clear, coded errors (never a 5xx)."""
+
+import json
+import re
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINT = "/graphql/"
+SEED_QUERY = """
+query Seed($first: Int) {
+  publications(first: $first) {
+    totalCount startPosition endPosition
+    domainFacets { slug count }
+    edges { node { title authors { name person { name } } domain { name } } }
+  }
+}
+"""
+
+
+def post(client, payload, **extra):
+    body = json.dumps(payload)
+    return client.post(ENDPOINT, data=body, content_type="application/json", **extra)
+
+
+def api_settings(**overrides):
+    return override_settings(CMS_API={**settings.CMS_API, **overrides})
+
+
+def codes(response):
+    return [error["extensions"]["code"] for error in response.json()["errors"]]
+
+
+def nested(depth):
+    """A valid, cheap query ``depth`` fields deep, through person → team → members → …"""
+    fields = ["publications(first: 1)", "edges", "node", "authors", "person"]
+    while len(fields) < depth - 1:
+        fields += ["team", "members"][: depth - 1 - len(fields)]
+    query = "name"
+    for field in reversed(fields):
+        query = f"{field} {{ {query} }}"
+    return "{ " + query + " }"
+
+
+def test_a_query_ten_levels_deep_runs(client):
+    response = post(client, {"query": nested(10)})
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+
+
+def test_a_query_eleven_levels_deep_is_refused(client):
+    response = post(client, {"query": nested(11)})
+    assert response.status_code == 400
+    assert codes(response) == ["QUERY_TOO_DEEP"]
+    assert "11 levels deep; the limit is 10" in response.json()["errors"][0]["message"]
+
+
+def test_a_costly_query_is_refused_with_its_cost_in_the_message(client):
+    with api_settings(MAX_QUERY_COST=1000):
+        response = post(client, {"query": SEED_QUERY, "variables": {"first": 12}})
+    assert response.status_code == 400
+    assert codes(response) == ["QUERY_TOO_COMPLEX"]
+    message = response.json()["errors"][0]["message"]
+    cost = int(re.search(r"estimated cost is (\d+)", message).group(1))
+    assert cost > 1000 and "budget of 1000" in message
+
+
+def test_cost_grows_with_the_page_size_given_by_a_variable(client):
+    with api_settings(MAX_QUERY_COST=5000):
+        small = post(client, {"query": SEED_QUERY, "variables": {"first": 12}})
+        large = post(client, {"query": SEED_QUERY, "variables": {"first": 100}})
+    assert small.status_code == 200 and "errors" not in small.json()
+    assert codes(large) == ["QUERY_TOO_COMPLEX"]
+
+
+def test_twenty_aliases_of_one_field_run_and_twenty_one_are_refused(client):
+    def aliased(count):
+        return "{ " + " ".join(f"a{i}: researchDomains {{ slug }}" for i in range(count)) + " }"
+
+    assert "errors" not in post(client, {"query": aliased(20)}).json()
+    response = post(client, {"query": aliased(21)})
+    assert response.status_code == 400
+    assert codes(response) == ["BAD_USER_INPUT"]
+    assert (
+        "`researchDomains` is requested under 21 aliases"
+        in response.json()["errors"][0]["message"]
+    )
+
+
+def test_a_batch_of_ten_runs_and_eleven_are_refused(client):
+    operation = {"query": "{ researchDomains { slug } }"}
+    response = post(client, [operation] * 10)
+    assert response.status_code == 200
+    assert len(response.json()) == 10
+    assert all(item["data"]["researchDomains"] for item in response.json())
+
+    response = post(client, [operation] * 11)
+    assert response.status_code == 400
+    assert codes(response) == ["BAD_USER_INPUT"]
+
+
+def test_a_body_over_64_kib_gets_413_with_a_json_error(client):
+    padding = " " * (64 * 1024)
+    response = post(client, {"query": "{ researchDomains { slug } }" + padding})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert codes(response) == ["PAYLOAD_TOO_LARGE"]
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        ("{not json", "application/json"),
+        ("[]", "application/json"),
+        ('"a string"', "application/json"),
+        ('{"query": 42}', "application/json"),
+        ('{"query": "{ researchDomains { slug } }", "variables": [1]}', "application/json"),
+        ("query=x", "text/plain"),
+    ],
+)
+def test_malformed_requests_get_a_coded_400(client, body, content_type):
+    response = client.post(ENDPOINT, data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert codes(response) == ["BAD_USER_INPUT"]
+
+
+def test_parse_and_validation_errors_carry_codes(client):
+    parse_error = post(client, {"query": "{ publications { "})
+    assert parse_error.status_code == 400
+    assert codes(parse_error) == ["GRAPHQL_PARSE_FAILED"]
+    unknown = post(client, {"query": "{ publicationz { totalCount } }"})
+    assert unknown.status_code == 400
+    assert codes(unknown) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_only_get_and_post_are_allowed(client):
+    response = client.put(ENDPOINT, data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert codes(response) == ["METHOD_NOT_ALLOWED"]
+
+
+def test_unexpected_errors_are_masked_and_carry_the_request_id(client, caplog):
+    # grapple passes `order` straight to order_by(); a bad field name raises inside it.
+    response = post(
+        client,
+        {"query": '{ pages(order: "no_such_column") { title } }'},
+        HTTP_X_REQUEST_ID="test-request-0001",
+    )
+    assert response.status_code == 200
+    error = response.json()["errors"][0]
+    assert error["message"] == "Internal server error."
+    assert error["extensions"] == {
+        "code": "INTERNAL_SERVER_ERROR",
+        "requestId": "test-request-0001",
+    }
+    assert "no_such_column" not in response.content.decode()
+    assert response["X-Request-ID"] == "test-request-0001"
+    logged = [r for r in caplog.records if r.name == "cms.api"]
+    assert logged and "test-request-0001" in logged[0].getMessage()
+    assert logged[0].exc_info is not None
+
+
+def test_rate_limit_per_client_ip_with_retry_after(client):
+    query = {"query": "{ researchDomains { slug } }"}
+    with api_settings(RATE_LIMIT_REQUESTS=3, RATE_LIMIT_WINDOW=60):
+        statuses = [post(client, query).status_code for _ in range(3)]
+        limited = post(client, query)
+        other_client = post(client, query, REMOTE_ADDR="198.51.100.7")
+    assert statuses == [200, 200, 200]
+    assert limited.status_code == 429
+    assert codes(limited) == ["RATE_LIMITED"]
+    assert 1 <= int(limited["Retry-After"]) <= 61
+    assert other_client.status_code == 200
+
+
+def test_introspection_can_be_switched_off_but_typename_still_works(client):
+    with api_settings(INTROSPECTION=False):
+        refused = post(client, {"query": "{ __schema { types { name } } }"})
+        typename = post(client, {"query": "{ __typename researchDomains { __typename slug } }"})
+    assert refused.status_code == 400
+    assert set(codes(refused)) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert typename.json()["data"]["__typename"] == "Query"
+    assert "errors" not in post(client, {"query": "{ __schema { queryType { name } } }"}).json()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_graphiql_only_where_the_setting_allows(client, enabled):
+    with override_settings(GRAPHIQL=enabled):
+        response = client.get(ENDPOINT, HTTP_ACCEPT="text/html")
+    if enabled:
+        assert response.status_code == 200
+        assert b"graphiql" in response.content.lower()
+    else:
+        assert response.status_code == 400
+        assert codes(response) == ["BAD_USER_INPUT"]

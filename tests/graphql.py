@@ -1,0 +1,124 @@
+"""Test helpers for the public GraphQL API: post a query, read the answer, make content.
+
+``gql`` is the only way the API tests talk to the API: a real POST to /graphql/
+through Django's test client, so URL routing, the view and the schema are all
+exercised, and every answer must be HTTP 200 (a refusal is a coded GraphQL
+error, never a 500).
+"""
+
+import json
+
+from django.core.files.images import ImageFile
+from django.utils.text import slugify
+from wagtail.images import get_image_model
+
+from research.models import Publication, PublicationAuthor, ResearchDomain
+
+ENDPOINT = "/graphql/"
+
+
+def gql(client, query, variables=None):
+    """POST ``query`` to /graphql/ and return the parsed JSON body (asserting HTTP 200)."""
+    response = client.post(
+        ENDPOINT,
+        data=json.dumps({"query": query, "variables": variables or {}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content[:2000]
+    return response.json()
+
+
+def data_of(body):
+    """The ``data`` of a successful answer; fails with the errors otherwise."""
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def error_codes(body):
+    """The ``extensions.code`` of every error in the answer."""
+    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+
+def assert_bad_user_input(body, field=None):
+    """The answer is a refusal coded BAD_USER_INPUT (optionally naming ``field``)."""
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    error = body["errors"][0]
+    assert error["message"]
+    if field is not None:
+        assert error["extensions"].get("field") == field, error
+
+
+# --- Content the tests add on top of the seed ----------------------------------
+
+
+def create_publication(
+    title,
+    *,
+    domain="distributed-systems",
+    year=2020,
+    authors=("Ada Example",),
+    venue="",
+    abstract="",
+    publish=True,
+    **fields,
+):
+    """A publication with its authors, published the way the demo loader does it.
+
+    ``authors`` holds printed names, or ``(name, person)`` pairs to link a profile.
+    ``publish=False`` leaves it as a never-published draft (``live=False``).
+    """
+    publication = Publication(
+        title=title,
+        domain=ResearchDomain.objects.get(slug=domain),
+        year=year,
+        venue=venue,
+        abstract=abstract,
+        live=publish,
+        **fields,
+    )
+    publication.authors = [
+        PublicationAuthor(name=name, person=person, sort_order=position)
+        for position, (name, person) in enumerate(
+            (author, None) if isinstance(author, str) else author for author in authors
+        )
+    ]
+    publication.save()
+    if publish:
+        publication.save_revision(log_action=False).publish(log_action=False)
+    return publication
+
+
+def create_story(
+    title, *, date, team=None, person=None, person_name="", portrait=None, related=()
+):
+    """A published story page under the seed's story index."""
+    from careers.models import StoryIndexPage, StoryPage, StoryRelatedPublication, Team
+
+    story = StoryPage(
+        title=title,
+        slug=slugify(title),
+        person=person,
+        person_name=person_name or ("" if person else "Alex Example"),
+        role="Engineer",
+        team=Team.objects.get(slug=team) if team else None,
+        portrait=portrait,
+        summary=f"Summary of {title}.",
+        date=date,
+        related_publications=[
+            StoryRelatedPublication(publication=publication, sort_order=position)
+            for position, publication in enumerate(related)
+        ],
+    )
+    StoryIndexPage.objects.get().add_child(instance=story)
+    story.save_revision(log_action=False).publish(log_action=False)
+    return story
+
+
+def create_portrait(name, size=(800, 1000)):
+    """A generated portrait image, as the demo loader makes them."""
+    from careers.demo import render_portrait
+
+    image = get_image_model()(title=f"Portrait of {name}", description=f"Photo of {name}")
+    image.file = ImageFile(render_portrait(name, size), name=f"{slugify(name)}.jpg")
+    image.save()
+    return image
