@@ -5,13 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
-from grapple.models import (
-    GraphQLCollection,
-    GraphQLForeignKey,
-    GraphQLInt,
-    GraphQLSnippet,
-    GraphQLString,
-)
+from grapple.models import GraphQLInt, GraphQLString
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -79,12 +73,6 @@ class ResearchDomain(index.Indexed, Orderable):
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLString("description"),
-    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "research domain"
@@ -260,18 +248,6 @@ class Publication(
         index.FilterField("sort_title"),
     ]
 
-    # Grapple's own types (used by page(urlPath:) and the stock-grapple baseline).
-    graphql_fields = [
-        GraphQLString("title", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLSnippet("domain", "research.ResearchDomain"),
-        GraphQLCollection(GraphQLForeignKey, "authors", "research.PublicationAuthor"),
-        GraphQLString("venue"),
-        GraphQLInt("year"),
-        GraphQLString("abstract"),
-        GraphQLString("url"),
-    ]
-
     class Meta:
         verbose_name = "publication"
         verbose_name_plural = "publications"
@@ -329,11 +305,6 @@ class PublicationAuthor(Orderable):
 
     panels = [FieldPanel("name"), FieldPanel("person")]
 
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLSnippet("person", "careers.Person"),
-    ]
-
     class Meta(Orderable.Meta):
         verbose_name = "author"
 
@@ -376,9 +347,13 @@ class ResearchPage(Page):
     ]
 
     graphql_fields = [
-        GraphQLString("intro"),
-        GraphQLInt("page_size", required=True),
-        GraphQLString("default_sort", required=True),
+        GraphQLString("intro", required=True, description="The sentence under the page title."),
+        GraphQLInt("page_size", required=True, description="Publications per page (1-100)."),
+        GraphQLString(
+            "default_sort",
+            required=True,
+            description="Initial sort: title, title_desc, newest or oldest (see PublicationSort).",
+        ),
     ]
 
     parent_page_types = ["home.HomePage"]

@@ -122,8 +122,22 @@ class ConnectionSlice:
         return self.start_position + len(self.edges) - 1 if self.edges else 0
 
 
-def paginate(queryset, ordering, *, first=None, last=None, after=None, before=None, fingerprint):
-    """Return the requested page of ``queryset`` in ``ordering`` as a ``ConnectionSlice``."""
+def paginate(
+    queryset,
+    ordering,
+    *,
+    first=None,
+    last=None,
+    after=None,
+    before=None,
+    fingerprint,
+    count_total=None,
+):
+    """Return the requested page of ``queryset`` in ``ordering`` as a ``ConnectionSlice``.
+
+    ``count_total`` replaces ``queryset.count()`` when the caller can total more
+    cheaply (e.g. from facet counts it computes anyway).
+    """
     window = page_window(first, last)
     bounds = {
         name: decode_cursor(cursor, sort=ordering.name, fingerprint=fingerprint, argument=name)
@@ -135,8 +149,12 @@ def paginate(queryset, ordering, *, first=None, last=None, after=None, before=No
         if expected not in payload:
             raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
     if ordering.keyset:
-        return _keyset_page(queryset, ordering, window, bounds, fingerprint)
-    return _position_page(queryset, ordering, window, bounds, fingerprint)
+        page = _keyset_page(queryset, ordering, window, bounds, fingerprint)
+    else:
+        page = _position_page(queryset, ordering, window, bounds, fingerprint)
+    if count_total is not None:
+        page.count_total = count_total
+    return page
 
 
 def _keyset_page(queryset, ordering, window, bounds, fingerprint):

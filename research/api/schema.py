@@ -10,7 +10,7 @@ from cms.api.prefetch import PrefetchPlan, selected_paths
 from cms.api.search import matching, parse_search
 
 from ..models import Publication, PublicationAuthor, ResearchDomain
-from .filters import check_year, domain_facets, resolve_domains
+from .filters import DomainCounts, all_domains, check_year, resolve_domains
 from .sorters import ORDERINGS, PublicationSort, with_title_hits
 from .types import DomainFacetType, PublicationType, ResearchDomainType
 
@@ -102,14 +102,15 @@ class PublicationQueries:
                 "Sort RELEVANCE needs a `search`; choose another sort without one.", field="sort"
             )
         check_year(year)
-        selected_domains = resolve_domains(domains)
+        every_domain = all_domains()
+        selected_domains = resolve_domains(domains, every_domain)
 
         results = Publication.objects.live()
         if terms is not None:
             results = matching(results, terms)
         if year is not None:
             results = results.filter(year=year)
-        facet_base = results
+        counts = DomainCounts(results, every_domain, selected_domains)
         if selected_domains:
             results = results.filter(domain__in=selected_domains)
         if sort_name == "relevance":
@@ -129,8 +130,9 @@ class PublicationQueries:
                 sorted(d.slug for d in selected_domains or ()),
                 year,
             ),
+            count_total=counts.total,
         )
-        page.extras["domain_facets"] = lambda: domain_facets(facet_base, selected_domains)
+        page.extras["domain_facets"] = counts.facets
         return page
 
     def resolve_publication(root, info, slug):
