@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install lint format check-migrations schema clean
+.PHONY: run test install lint format check-migrations schema bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,6 +45,18 @@ check-migrations: install
 ## Export the GraphQL schema to cms/api/schema.graphql (a test fails when it drifts).
 schema: install
 	$(PY) manage.py graphql_schema --schema cms.api.schema.schema --out cms/api/schema.graphql
+
+## Benchmarks on PostgreSQL: this API vs stock grapple vs a SQL floor (see benchmarks/).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cms_bench
+BENCH_PUBLICATIONS ?= 100000
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
+		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py load_initial_data
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.generate $(BENCH_PUBLICATIONS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media

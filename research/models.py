@@ -251,7 +251,12 @@ class Publication(
     class Meta:
         verbose_name = "publication"
         verbose_name_plural = "publications"
-        indexes = [models.Index(fields=["sort_title", "id"], name="publication_title_sort")]
+        # One index per keyset sort order (see research/api/sorters.py).
+        indexes = [
+            models.Index(fields=["sort_title", "id"], name="publication_title_sort"),
+            models.Index(fields=["-year", "sort_title", "id"], name="publication_newest_sort"),
+            models.Index(fields=["year", "sort_title", "id"], name="publication_oldest_sort"),
+        ]
 
     def __str__(self):
         return self.title

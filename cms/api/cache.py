@@ -58,3 +58,18 @@ def persisted_query(sha256_hash):
 
 def persist_query(sha256_hash, query):
     cache.set(f"cms:api:apq:{sha256_hash}", query, timeout=api_setting("PERSISTED_QUERY_SECONDS"))
+
+
+def cached_for_content(namespace, parts, compute):
+    """``compute()``, remembered until content changes (same generation as responses).
+
+    For expensive derived values that many responses share, e.g. the counts of
+    one search and filter across all of its pages.
+    """
+    material = json.dumps([content_generation(), parts], sort_keys=True, default=str)
+    key = f"cms:api:{namespace}:" + hashlib.sha256(material.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=api_setting("COUNT_CACHE_SECONDS"))
+    return value

@@ -38,6 +38,9 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     #: Seconds a public response may be served from Redis (invalidated on publish anyway).
     "RESPONSE_CACHE_SECONDS": 300,
+    #: Seconds derived values (result counts of a search and filter) stay cached; content
+    #: changes invalidate them at once, like responses.
+    "COUNT_CACHE_SECONDS": 300,
     #: ``Cache-Control: max-age`` for browsers and ``s-maxage`` for CDNs.
     "BROWSER_MAX_AGE": 0,
     "CDN_MAX_AGE": 60,

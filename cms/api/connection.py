@@ -17,6 +17,7 @@ from functools import cached_property
 import graphene
 from django.db.models import F, Q
 
+from .cache import content_generation
 from .conf import api_setting
 from .cursors import decode_cursor, encode_cursor
 from .errors import UserInputError
@@ -49,13 +50,20 @@ class Ordering:
         return [_json_value(getattr(row, key.field)) for key in self.keys]
 
     def beyond(self, values, *, forward):
-        """Rows strictly after (``forward``) or before the row with these key values."""
+        """Rows strictly after (``forward``) or before the row with these key values.
+
+        ``(a > x) OR (a = x AND b > y) …``, AND-ed with ``a >= x``: the same rows, but
+        the extra bound on the leading key lets the database start from the cursor in
+        the index instead of filtering every row before it.
+        """
         condition = Q()
         for index, key in enumerate(self.keys):
             equal = {self.keys[i].field: values[i] for i in range(index)}
             lookup = "gt" if forward != key.descending else "lt"
             condition |= Q(**equal, **{f"{key.field}__{lookup}": values[index]})
-        return condition
+        leading = self.keys[0]
+        bound = "gte" if forward != leading.descending else "lte"
+        return Q(**{f"{leading.field}__{bound}": values[0]}) & condition
 
 
 def _json_value(value):
@@ -148,16 +156,15 @@ def paginate(
         expected = "k" if ordering.keyset else "p"
         if expected not in payload:
             raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
+    count_total = count_total or queryset.count
     if ordering.keyset:
-        page = _keyset_page(queryset, ordering, window, bounds, fingerprint)
-    else:
-        page = _position_page(queryset, ordering, window, bounds, fingerprint)
-    if count_total is not None:
-        page.count_total = count_total
+        return _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total)
+    page = _position_page(queryset, ordering, window, bounds, fingerprint)
+    page.count_total = count_total
     return page
 
 
-def _keyset_page(queryset, ordering, window, bounds, fingerprint):
+def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
     bounded = queryset
     if "after" in bounds:
         bounded = bounded.filter(ordering.beyond(bounds["after"]["k"], forward=True))
@@ -174,16 +181,43 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint):
         rows.reverse()
         has_next, has_previous = "before" in bounds, has_more
 
+    known_before = _known_position(window, bounds, len(rows))
+
     def count_before():
-        if window.forward and "after" not in bounds:
-            return 0
+        if known_before is not None:
+            return known_before
+        if not window.forward and "before" not in bounds:
+            return count_total() - len(rows)  # the last page
         return queryset.filter(ordering.beyond(ordering.values_of(rows[0]), forward=False)).count()
 
+    generation = content_generation()
     cursors = [
-        encode_cursor(sort=ordering.name, fingerprint=fingerprint, values=ordering.values_of(row))
-        for row in rows
+        encode_cursor(
+            sort=ordering.name,
+            fingerprint=fingerprint,
+            values=ordering.values_of(row),
+            index=None if known_before is None else known_before + offset,
+            generation=generation,
+        )
+        for offset, row in enumerate(rows)
     ]
-    return _slice(rows, cursors, has_next, has_previous, queryset.count, count_before)
+    return _slice(rows, cursors, has_next, has_previous, count_total, count_before)
+
+
+def _known_position(window, bounds, row_count):
+    """Rows before this page, when known without counting; else None.
+
+    A keyset cursor remembers its row's index and the content generation it was
+    issued under. While no content has changed since (same generation), that
+    index is still exact, so walking page by page never counts again; after any
+    publish the position is counted afresh.
+    """
+    if window.forward and "after" not in bounds:
+        return 0
+    cursor = bounds.get("after") if window.forward else bounds.get("before")
+    if cursor is None or "n" not in cursor or cursor.get("g") != content_generation():
+        return None
+    return cursor["n"] + 1 if window.forward else max(cursor["n"] - row_count, 0)
 
 
 def _position_page(queryset, ordering, window, bounds, fingerprint):

@@ -17,12 +17,17 @@ from .errors import UserInputError
 SALT = "cms.api.cursor"
 
 
-def encode_cursor(*, sort, fingerprint, values=None, position=None):
+def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, generation=None):
+    """``values``: keyset sort key; ``position``: offset cursor; ``index``/``generation``:
+    the row's index when it was known, valid while content is unchanged."""
     payload = {"s": sort, "f": fingerprint}
     if values is not None:
         payload["k"] = list(values)
     if position is not None:
         payload["p"] = position
+    if index is not None:
+        payload["n"] = index
+        payload["g"] = generation
     return signing.dumps(payload, salt=SALT, compress=False)
 
 

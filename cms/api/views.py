@@ -12,6 +12,7 @@ the request id. Nothing here answers with a 5xx.
 import hashlib
 import json
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -101,6 +102,25 @@ def format_error(error, *, default_code):
         extensions["requestId"] = request_id
     formatted["extensions"] = extensions
     return formatted
+
+
+@lru_cache(maxsize=512)
+def prepare_document(schema, query, *, max_tokens, introspection, hide_suggestions):
+    """Parse and validate a query once per process: ``(document, errors, error code)``.
+
+    Frontends send the same few queries over and over; validation does not
+    depend on the variables, so its result can be reused. The limits that
+    depend on variables run per request (``check_limits``).
+    """
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError as error:
+        return None, [error], ErrorCode.GRAPHQL_PARSE_FAILED
+    rules = list(specified_rules)
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    errors = validate(schema, document, rules, max_errors=20, hide_suggestions=hide_suggestions)
+    return document, errors, ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -281,19 +301,24 @@ class PublicGraphQLView(GraphQLView):
 
         preview_header = bool(request.headers.get("X-Preview-Token"))
         key = None
-        if not preview_header:
+        if not preview_header and api_setting("RESPONSE_CACHE_SECONDS") > 0:
             key = response_cache.response_key(query, variables, operation_name)
             cached = response_cache.cached_response(key)
             if cached is not None:
                 return cached, 200, True
 
-        try:
-            document = parse(query, max_tokens=api_setting("MAX_TOKENS"))
-        except GraphQLError as error:
-            body = {"errors": [format_error(error, default_code=ErrorCode.GRAPHQL_PARSE_FAILED)]}
-            return _json(body), 400, False
-
         schema = self.schema.graphql_schema
+        document, errors, error_code = prepare_document(
+            schema,
+            query,
+            max_tokens=api_setting("MAX_TOKENS"),
+            introspection=api_setting("INTROSPECTION"),
+            hide_suggestions=not settings.DEBUG,
+        )
+        if errors:
+            formatted = [format_error(error, default_code=error_code) for error in errors]
+            return _json({"errors": formatted}), 400, False
+
         operation = get_operation_ast(document, operation_name)
         if operation is None:
             message = (
@@ -307,18 +332,6 @@ class PublicGraphQLView(GraphQLView):
                 "This API is read-only: only queries are accepted.", ErrorCode.BAD_USER_INPUT
             )
 
-        rules = list(specified_rules)
-        if not api_setting("INTROSPECTION"):
-            rules.append(NoSchemaIntrospectionCustomRule)
-        errors = validate(
-            schema, document, rules, max_errors=20, hide_suggestions=not settings.DEBUG
-        )
-        if errors:
-            formatted = [
-                format_error(error, default_code=ErrorCode.GRAPHQL_VALIDATION_FAILED)
-                for error in errors
-            ]
-            return _json({"errors": formatted}), 400, False
         try:
             check_limits(schema, document, operation, variables)
         except APIError as error:

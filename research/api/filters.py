@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.utils import timezone
 
+from cms.api.cache import cached_for_content
 from cms.api.conf import api_setting
 from cms.api.errors import UserInputError
 
@@ -55,18 +56,24 @@ class DomainCounts:
     (the sum over the selected domains, or over all): no separate COUNT(*).
     """
 
-    def __init__(self, queryset, domains, selected):
+    def __init__(self, queryset, domains, selected, *, cache_parts):
         self.queryset = queryset
         self.domains = domains
         self.selected = selected
+        self.cache_parts = cache_parts
         self._counts = None
 
     @property
     def counts(self):
+        """Counts per domain id; shared by every page of the same search and year until
+        content changes, so paging on through 100,000 results does not recount them."""
         if self._counts is None:
-            rows = self.queryset.order_by().values_list("domain_id").annotate(n=Count("pk"))
-            self._counts = dict(rows)
+            self._counts = cached_for_content("publication-counts", self.cache_parts, self._count)
         return self._counts
+
+    def _count(self):
+        rows = self.queryset.order_by().values_list("domain_id").annotate(n=Count("pk"))
+        return {domain_id: n for domain_id, n in rows}
 
     def total(self):
         counted = self.selected or self.domains

@@ -110,7 +110,12 @@ class PublicationQueries:
             results = matching(results, terms)
         if year is not None:
             results = results.filter(year=year)
-        counts = DomainCounts(results, every_domain, selected_domains)
+        counts = DomainCounts(
+            results,
+            every_domain,
+            selected_domains,
+            cache_parts=[terms.terms if terms else None, year],
+        )
         if selected_domains:
             results = results.filter(domain__in=selected_domains)
         if sort_name == "relevance":

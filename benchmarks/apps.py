@@ -1,0 +1,46 @@
+from django.apps import AppConfig
+
+
+class BenchmarksConfig(AppConfig):
+    """Adds the stock-grapple baseline to the schema, for benchmarks only.
+
+    This is how a stock Wagtail + grapple project exposes publications:
+    ``graphql_fields`` on the models and ``register_paginated_query_field``.
+    It must run before grapple's own ``ready()`` builds the types, so this app
+    is listed before ``grapple`` in ``benchmarks.settings``.
+    """
+
+    name = "benchmarks"
+
+    def ready(self):
+        from grapple.actions import register_django_model, register_snippet_model
+        from grapple.helpers import register_paginated_query_field
+        from grapple.models import (
+            GraphQLCollection,
+            GraphQLForeignKey,
+            GraphQLInt,
+            GraphQLSnippet,
+            GraphQLString,
+        )
+
+        from careers.models import Person
+        from research.models import Publication, PublicationAuthor, ResearchDomain
+
+        Person.graphql_fields = [GraphQLString("name"), GraphQLString("slug")]
+        ResearchDomain.graphql_fields = [GraphQLString("name"), GraphQLString("slug")]
+        PublicationAuthor.graphql_fields = [
+            GraphQLString("name"),
+            GraphQLSnippet("person", "careers.Person"),
+        ]
+        Publication.graphql_fields = [
+            GraphQLString("title"),
+            GraphQLString("slug"),
+            GraphQLString("venue"),
+            GraphQLInt("year"),
+            GraphQLSnippet("domain", "research.ResearchDomain"),
+            GraphQLCollection(GraphQLForeignKey, "authors", "research.PublicationAuthor"),
+        ]
+        for model in (Person, ResearchDomain, Publication):
+            register_snippet_model(model, "Stock")
+        register_django_model(PublicationAuthor, "Stock")
+        register_paginated_query_field("stock_publication", "stock_publications")(Publication)

@@ -1,0 +1,373 @@
+"""Benchmarks: this API against stock grapple and a hand-written SQL floor, in one run.
+
+``python -m benchmarks.run`` (``make bench`` prepares the data first). For each
+case: SQL queries per request, median and p95 latency over many in-process
+requests (Django's full request path, no network), then requests per second
+under 50 concurrent clients from ``wrk`` against gunicorn on 127.0.0.1.
+Prints a table and writes ``benchmarks/results/<date>.json``.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cms.api.cache import bump_content_generation, content_generation  # noqa: E402
+from cms.api.cursors import encode_cursor, fingerprint  # noqa: E402
+from research.models import Publication  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+ITERATIONS = int(os.environ.get("BENCH_ITERATIONS", "200"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+SHORT_LOAD_SECONDS = int(os.environ.get("BENCH_SHORT_LOAD_SECONDS", "20"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+SEED_QUERY = """query Seed($first: Int, $after: String) {
+  publications(first: $first, after: $after) {
+    totalCount startPosition endPosition
+    pageInfo { hasNextPage endCursor }
+    domainFacets { slug name count }
+    edges { node {
+      title slug venue year domain { slug name } authors { name person { name slug } }
+    } }
+  }
+}"""
+SEARCH_QUERY = """query Search($search: String, $domains: [String!]) {
+  publications(search: $search, domains: $domains, first: 12) {
+    totalCount domainFacets { slug count }
+    edges { node { title year domain { name } authors { name } } }
+  }
+}"""
+STOCK_QUERY = """query Stock($perPage: PositiveInt) {
+  stockPublications(page: 1, perPage: $perPage, order: "sort_title,id") {
+    items { title slug venue year domain { slug name } authors { name person { name slug } } }
+    pagination { total count }
+  }
+}"""
+
+
+def graphql_get_params(query, variables):
+    return {"query": query, "variables": json.dumps(variables)}
+
+
+class Case:
+    """One request to measure. ``mode``:
+
+    * ``cold``: content changed before every request (a publish just happened):
+      nothing cached, every count recomputed;
+    * ``warm``: the response cache is off, so the request really executes, but
+      what survives between requests (result counts, cursor positions) is kept;
+    * ``cached``: served from the Redis response cache.
+    """
+
+    def __init__(self, name, path, params, mode="warm"):
+        self.name, self.path, self._params, self.mode = name, path, params, mode
+
+    @property
+    def params(self):
+        return self._params() if callable(self._params) else self._params
+
+    def url(self):
+        return f"http://127.0.0.1:{PORT}{self.path}?" + urllib.parse.urlencode(self.params)
+
+
+def measure(client, case, iterations):
+    """Query count of one request, then median/p95 latency over ``iterations`` requests."""
+    no_response_cache = override_settings(
+        CMS_API={**settings.CMS_API, "RESPONSE_CACHE_SECONDS": 0}
+    )
+    if case.mode != "cached":
+        no_response_cache.enable()
+    try:
+        params = case.params
+        if case.mode == "cold":
+            bump_content_generation()
+        client.get(case.path, params, HTTP_ACCEPT="application/json")  # warm the process
+        if case.mode == "cold":
+            bump_content_generation()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(case.path, params, HTTP_ACCEPT="application/json")
+        # Read now: every later request resets Django's query log.
+        query_count = len(queries.captured_queries)
+        assert response.status_code == 200, response.content[:500]
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        timings = []
+        for _ in range(iterations):
+            if case.mode == "cold":
+                bump_content_generation()
+            started = time.perf_counter()
+            client.get(case.path, params, HTTP_ACCEPT="application/json")
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        if case.mode != "cached":
+            no_response_cache.disable()
+    timings.sort()
+    return {
+        "mode": case.mode,
+        "queries": query_count,
+        "median_ms": round(statistics.median(timings), 3),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 3),
+        "bytes": len(response.content),
+    }
+
+
+def deep_cursor(position):
+    """The `after` cursor a client holds after walking to ``position`` (1-based), A-Z.
+
+    Like every cursor the API issues, it remembers its row's index under the current
+    content generation (see ``cms.api.connection._known_position``).
+    """
+    row = (
+        Publication.objects.live()
+        .order_by("sort_title", "id")
+        .values_list("sort_title", "id")[position - 1]
+    )
+    return encode_cursor(
+        sort="title",
+        fingerprint=fingerprint("title", None, [], None),
+        values=list(row),
+        index=position - 1,
+        generation=content_generation(),
+    )
+
+
+def start_gunicorn(cache_seconds):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "BENCH_RESPONSE_CACHE_SECONDS": str(cache_seconds),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cms.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "3",
+            "--worker-class",
+            "sync",
+            "--preload",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    stop(process)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def load(case, seconds):
+    """Requests/s and errors from wrk: 50 connections, bounded in time, loopback only."""
+    for _ in range(10):  # every worker has served the query once before the clock starts
+        urllib.request.urlopen(case.url(), timeout=30).read()
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            "Accept: application/json",
+            case.url(),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in socket.groups()) if socket else 0
+    )
+    return {"seconds": seconds, "requests": total, "rps": round(rps, 1), "errors": errors}
+
+
+def main():
+    client = Client()
+    live = Publication.objects.live().count()
+    depth = min(80_000, max(live - 20, 1))
+    seed_12 = graphql_get_params(SEED_QUERY, {"first": 12})
+    seed_100 = graphql_get_params(SEED_QUERY, {"first": 100})
+    search = graphql_get_params(
+        SEARCH_QUERY, {"search": "stream", "domains": ["distributed-systems"]}
+    )
+
+    def deep():
+        return graphql_get_params(SEED_QUERY, {"first": 12, "after": deep_cursor(depth)})
+
+    cases = {
+        "api_seed_12": Case("this API, seed page (12)", "/graphql/", seed_12),
+        "api_seed_12_cold": Case("this API, seed page (12), cold", "/graphql/", seed_12, "cold"),
+        "api_seed_100": Case("this API, 100 per page", "/graphql/", seed_100),
+        "api_seed_100_cold": Case("this API, 100 per page, cold", "/graphql/", seed_100, "cold"),
+        "stock_seed_12": Case(
+            "stock grapple, seed page (12)",
+            "/graphql/",
+            graphql_get_params(STOCK_QUERY, {"perPage": 12}),
+        ),
+        "stock_seed_100": Case(
+            "stock grapple, 100 per page",
+            "/graphql/",
+            graphql_get_params(STOCK_QUERY, {"perPage": 100}),
+        ),
+        "floor_seed_12": Case("hand-written SQL floor (12)", "/bench/floor/", {"first": "12"}),
+        "api_deep_page": Case(f"this API, page at {depth:,}", "/graphql/", deep),
+        "api_deep_page_cold": Case(
+            f"this API, page at {depth:,}, cold", "/graphql/", deep, "cold"
+        ),
+        "api_search_domain": Case("this API, search + domain", "/graphql/", search),
+        "api_search_domain_cold": Case(
+            "this API, search + domain, cold", "/graphql/", search, "cold"
+        ),
+        "api_seed_12_cached": Case("this API, seed page, cached", "/graphql/", seed_12, "cached"),
+    }
+    iterations = {
+        "stock_seed_100": max(ITERATIONS // 4, 20),
+        "stock_seed_12": max(ITERATIONS // 2, 20),
+    }
+    results = {
+        "date": timezone.now().date().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "database": connection.vendor,
+        "live_publications": live,
+        "iterations": ITERATIONS,
+        "cases": {},
+    }
+    print(f"{live:,} live publications on {connection.vendor}; {ITERATIONS} requests per case\n")
+    for key, case in cases.items():
+        results["cases"][key] = {
+            "name": case.name,
+            **measure(client, case, iterations.get(key, ITERATIONS)),
+        }
+        row = results["cases"][key]
+        print(
+            f"  {case.name:<42} {row['queries']:>3} queries  "
+            f"median {row['median_ms']:>8.2f} ms  p95 {row['p95_ms']:>8.2f} ms"
+        )
+
+    if shutil.which("wrk"):
+        print(f"\nLoad: {CONNECTIONS} concurrent clients (wrk) against gunicorn, 3 workers")
+        server = start_gunicorn(cache_seconds=0)
+        try:
+            for key, seconds in (
+                ("api_seed_12", LOAD_SECONDS),
+                ("stock_seed_12", SHORT_LOAD_SECONDS),
+                ("floor_seed_12", SHORT_LOAD_SECONDS),
+            ):
+                results["cases"][key]["load"] = load(cases[key], seconds)
+        finally:
+            stop(server)
+        server = start_gunicorn(cache_seconds=300)
+        try:
+            results["cases"]["api_seed_12_cached"]["load"] = load(
+                cases["api_seed_12_cached"], SHORT_LOAD_SECONDS
+            )
+        finally:
+            stop(server)
+        for key in ("api_seed_12", "stock_seed_12", "floor_seed_12", "api_seed_12_cached"):
+            row = results["cases"][key]["load"]
+            print(
+                f"  {cases[key].name:<42} {row['rps']:>9.1f} req/s "
+                f"over {row['seconds']} s, {row['errors']} errors"
+            )
+    else:
+        print("\nwrk is not installed: skipping the load test (make bench installs it).")
+
+    results["targets"] = targets(results["cases"])
+    print("\nTargets")
+    for target in results["targets"]:
+        print(
+            f"  [{'met' if target['met'] else 'MISSED'}] {target['target']}: {target['measured']}"
+        )
+    out = ROOT / "results" / f"{results['date']}-{connection.vendor}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWrote {out.relative_to(ROOT.parent)}")
+
+
+def targets(cases):
+    def ratio(a, b):
+        return cases[a]["median_ms"] / cases[b]["median_ms"]
+
+    def row(target, a, b, limit, below=True):
+        value = ratio(a, b)
+        return (target, f"{value:.3f}×", value <= limit if below else value >= limit)
+
+    counts = {key: cases[key]["queries"] for key in cases}
+    rows = [
+        (
+            "query count ≤ 6 at first=12 and 100 (cold)",
+            f"{counts['api_seed_12_cold']} and {counts['api_seed_100_cold']} "
+            f"(stock grapple: {counts['stock_seed_12']} and {counts['stock_seed_100']})",
+            max(counts["api_seed_12_cold"], counts["api_seed_100_cold"]) <= 6,
+        ),
+        row("median ≤ 1/10 of stock grapple (12, warm)", "api_seed_12", "stock_seed_12", 0.1),
+        row("median ≤ 1/10 of stock grapple (12, cold)", "api_seed_12_cold", "stock_seed_12", 0.1),
+        row("median ≤ 3× the SQL floor (12, warm)", "api_seed_12", "floor_seed_12", 3),
+        row("median ≤ 3× the SQL floor (12, cold)", "api_seed_12_cold", "floor_seed_12", 3),
+        row("deep page ≤ 1.5× page 1 (warm)", "api_deep_page", "api_seed_12", 1.5),
+        row("deep page ≤ 1.5× page 1 (cold)", "api_deep_page_cold", "api_seed_12_cold", 1.5),
+    ]
+    speedup = 1 / ratio("api_seed_12_cached", "api_seed_12_cold")
+    rows.append(("cached ≥ 20× faster than uncached (cold)", f"{speedup:.1f}×", speedup >= 20))
+    load = cases["api_seed_12"].get("load")
+    if load:
+        rows.append(
+            (
+                f"{CONNECTIONS} clients for {load['seconds']} s with zero errors",
+                f"{load['requests']:,} requests, {load['errors']} errors",
+                load["errors"] == 0,
+            )
+        )
+    return [{"target": t, "measured": m, "met": bool(ok)} for t, m, ok in rows]
+
+
+if __name__ == "__main__":
+    main()
