@@ -43,3 +43,22 @@ X_FRAME_OPTIONS = "DENY"
 INTROSPECTION = os.environ.get("API_INTROSPECTION", "").lower() in {"1", "true", "yes"}
 CMS_API = {**CMS_API, "INTROSPECTION": INTROSPECTION}
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")
+
+# Uploaded media on S3-compatible storage (AWS S3, MinIO, R2, …) when a bucket is set;
+# otherwise on the local disk under MEDIA_ROOT.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES = {  # noqa: F405
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        },
+    }
