@@ -2,8 +2,8 @@
 
 ``gql`` is the only way the API tests talk to the API: a real POST to /graphql/
 through Django's test client, so URL routing, the view and the schema are all
-exercised, and every answer must be HTTP 200 (a refusal is a coded GraphQL
-error, never a 500).
+exercised. The tests send only valid GraphQL, so every answer must be HTTP 200:
+a refusal of bad arguments is a coded GraphQL error in the body, never a 4xx/5xx.
 """
 
 import json
@@ -12,6 +12,8 @@ from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 
+from careers.demo import render_portrait
+from careers.models import Organization, StoryIndexPage, StoryPage, StoryRelatedPublication, Team
 from research.models import Publication, PublicationAuthor, ResearchDomain
 
 ENDPOINT = "/graphql/"
@@ -46,6 +48,22 @@ def assert_bad_user_input(body, field=None):
     assert error["message"]
     if field is not None:
         assert error["extensions"].get("field") == field, error
+
+
+def measure_queries(client, assert_max_num_queries, limit, query, variables=None):
+    """Run ``query`` as the first request after an edit; return ``(data, SQL query count)``.
+
+    Fails above ``limit``. An editor's save comes first: it invalidates what the API
+    caches between requests (whole responses, result counts), so the request really
+    executes and pays what the first reader after a publish pays. The caller runs one
+    warm-up request before: the first search in a process runs one-time queries (the
+    search backend's FTS availability check, the ContentType cache, Wagtail's site root
+    paths) that are not a per-request cost.
+    """
+    Organization.objects.order_by("pk").first().save()  # any content change will do
+    with assert_max_num_queries(limit) as captured:
+        body = gql(client, query, variables)
+    return data_of(body), len(captured)
 
 
 # --- Content the tests add on top of the seed ----------------------------------
@@ -91,9 +109,7 @@ def create_publication(
 def create_story(
     title, *, date, team=None, person=None, person_name="", portrait=None, related=()
 ):
-    """A published story page under the seed's story index."""
-    from careers.models import StoryIndexPage, StoryPage, StoryRelatedPublication, Team
-
+    """A published story page under the seed's story index (a typed name if no person)."""
     story = StoryPage(
         title=title,
         slug=slugify(title),
@@ -116,8 +132,6 @@ def create_story(
 
 def create_portrait(name, size=(800, 1000)):
     """A generated portrait image, as the demo loader makes them."""
-    from careers.demo import render_portrait
-
     image = get_image_model()(title=f"Portrait of {name}", description=f"Photo of {name}")
     image.file = ImageFile(render_portrait(name, size), name=f"{slugify(name)}.jpg")
     image.save()

@@ -8,6 +8,7 @@ sees the change; stale entries simply expire.
 
 import hashlib
 import json
+import time
 
 from django.core.cache import cache
 
@@ -16,11 +17,17 @@ from .conf import api_setting
 GENERATION_KEY = "cms:api:generation"
 
 
+def _fresh_generation():
+    """A starting value no earlier counter can have held (milliseconds since the epoch),
+    so an emptied cache never brings back a generation an old cursor remembers."""
+    return int(time.time() * 1000)
+
+
 def content_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
@@ -28,7 +35,7 @@ def bump_content_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
 def response_key(query, variables, operation_name):

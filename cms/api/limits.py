@@ -74,7 +74,9 @@ class _Walker:
         for name in SIZE_ARGUMENTS:
             value = self.argument(field, name)
             if value is not None:
-                return max(value, 1)
+                # An out-of-range size is refused by the field itself with BAD_USER_INPUT;
+                # here it only must not make the estimate absurd.
+                return min(max(value, 1), api_setting("MAX_PAGE_SIZE"))
         named = get_named_type(field_type)
         if named.name.endswith("Connection"):
             return api_setting("DEFAULT_PAGE_SIZE")

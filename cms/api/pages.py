@@ -11,6 +11,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from grapple.types.interfaces import PageInterface, get_page_interface
 from grapple.types.structures import QuerySetList
+from grapple.utils import resolve_queryset
 from wagtail.models import Page, PageViewRestriction
 
 
@@ -81,8 +82,63 @@ class PublicPageInterface(PageInterface):
     ancestors = _related_pages("Pages above this one.")
     search_score = graphene.Float(description="Search score, when returned by a search.")
 
+    # Grapple filters relations with live().public(), which misses a page whose expiry
+    # time has passed before the scheduler unpublished it; these use ``public_pages``.
+
+    def resolve_children(self, info, **kwargs):
+        return resolve_queryset(public_pages(self.get_children()).specific(), info, **kwargs)
+
+    def resolve_siblings(self, info, **kwargs):
+        siblings = self.get_siblings().exclude(pk=self.pk)
+        return resolve_queryset(public_pages(siblings).specific(), info, **kwargs)
+
+    def resolve_next_siblings(self, info, **kwargs):
+        siblings = self.get_next_siblings().exclude(pk=self.pk)
+        return resolve_queryset(public_pages(siblings).specific(), info, **kwargs)
+
+    def resolve_previous_siblings(self, info, **kwargs):
+        siblings = self.get_prev_siblings().exclude(pk=self.pk)
+        return resolve_queryset(public_pages(siblings).specific(), info, **kwargs)
+
+    def resolve_descendants(self, info, **kwargs):
+        return resolve_queryset(public_pages(self.get_descendants()).specific(), info, **kwargs)
+
+    def resolve_ancestors(self, info, **kwargs):
+        """Published, public ancestors, without Wagtail's invisible tree root."""
+        ancestors = self.get_ancestors().filter(depth__gt=1)
+        return resolve_queryset(public_pages(ancestors).specific(), info, **kwargs)
+
     def resolve_parent(self, info, **kwargs):
         parent_path = self.path[: -Page.steplen]
         if len(parent_path) <= Page.steplen:  # the tree root is never public
             return None
         return public_pages(Page.objects.filter(path=parent_path)).specific().first()
+
+
+def public_pages_query(grapple_mixin):
+    """Grapple's ``pages``/``page`` root fields, gated by ``public_pages`` as well.
+
+    Grapple's own gate is ``live().public()``; an expired page stays live until
+    the scheduler runs, so both fields drop it here too.
+    """
+
+    class PublicPagesQuery(grapple_mixin):
+        def resolve_pages(self, info, **kwargs):
+            pages = grapple_mixin.resolve_pages(self, info, **kwargs)
+            if isinstance(pages, list):
+                return [page for page in pages if not _expired(page)]
+            if pages.query.is_sliced:
+                return [page for page in pages if not _expired(page)]
+            return pages.exclude(expire_at__lte=timezone.now())
+
+        def resolve_page(self, info, **kwargs):
+            page = grapple_mixin.resolve_page(self, info, **kwargs)
+            if page is None or kwargs.get("token"):
+                return page
+            return None if _expired(page) else page
+
+    return PublicPagesQuery
+
+
+def _expired(page):
+    return page.expire_at is not None and page.expire_at <= timezone.now()

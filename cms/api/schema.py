@@ -15,7 +15,7 @@ from grapple.registry import registry
 from grapple.settings import grapple_settings
 from wagtail import hooks
 
-from .pages import PublicPageInterface
+from .pages import PublicPageInterface, public_pages_query
 
 #: Root fields grapple offers that the public API must not expose.
 WITHHELD_ROOT_FIELDS = frozenset(
@@ -33,7 +33,15 @@ def query_mixins():
     for register in hooks.get_hooks("register_schema_query"):
         register(mixins)
     mixins = [mixin for mixin in mixins if mixin is not graphene.ObjectType]
-    return [mixin for mixin in mixins if not _withheld(mixin)]
+    return [
+        public_pages_query(mixin) if _defines(mixin, "resolve_pages") else mixin
+        for mixin in mixins
+        if not _withheld(mixin)
+    ]
+
+
+def _defines(mixin, name):
+    return isinstance(mixin, type) and name in vars(mixin)
 
 
 def _allowed_page_fields(page_type):

@@ -180,7 +180,7 @@ CMS_API = {
     "RATE_LIMIT_REQUESTS": int(os.environ.get("API_RATE_LIMIT_REQUESTS", "1200")),
     "RATE_LIMIT_WINDOW": int(os.environ.get("API_RATE_LIMIT_WINDOW", "60")),
     "TRUSTED_PROXIES": int(os.environ.get("API_TRUSTED_PROXIES", "0")),
-    "MAX_QUERY_COST": int(os.environ.get("API_MAX_QUERY_COST", "50000")),
+    "MAX_QUERY_COST": int(os.environ.get("API_MAX_QUERY_COST", "150000")),
     "INTROSPECTION": True,
 }
 

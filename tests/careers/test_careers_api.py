@@ -1,0 +1,468 @@
+"""The public `organizations`, `teams`, `stories` and `story` contract (issue 4).
+
+Given the seed (Databricks and MosaicML, six teams, one story about Shoumik
+Palkar of the Photon team with Photon and Weld as related publications), each
+test asks the API over HTTP for what the careers pages show.
+"""
+
+import datetime
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from careers.models import Person, StoryPage, Team
+from research.models import Publication
+from tests.graphql import (
+    assert_bad_user_input,
+    create_portrait,
+    create_publication,
+    create_story,
+    data_of,
+    gql,
+    measure_queries,
+)
+
+pytestmark = pytest.mark.django_db
+
+SITE = json.loads((Path(settings.BASE_DIR) / "home" / "demo_content" / "site.json").read_text())
+
+SEED_STORY_TITLE = "Life as a Software Engineer After a Computer Systems PhD at Stanford"
+SEED_STORY_SLUG = "life-as-a-software-engineer-after-a-computer-systems-phd-at-stanford"
+PHOTON = "Photon: A Fast Query Engine for Lakehouse Systems"
+WELD = "Weld: A Common Runtime for High Performance Data Analytics"
+
+ORGANIZATIONS = "{ organizations { slug name heading teams { slug name description } } }"
+
+TEAMS = """
+query Teams($organization: String) {
+  teams(organization: $organization) { slug name organization { slug name } }
+}
+"""
+
+STORY_FIELDS = """
+  title slug url personName role
+  person { name slug }
+  team { name }
+  portrait { url width height alt srcset }
+  summary
+  body { blockType field }
+  relatedPublications { title authors { name person { slug } } domain { slug name } }
+  date
+"""
+
+STORIES = f"""
+query Stories(
+  $organization: String, $team: String,
+  $first: Int, $after: String, $last: Int, $before: String
+) {{
+  stories(
+    organization: $organization, team: $team,
+    first: $first, after: $after, last: $last, before: $before
+  ) {{
+    edges {{ cursor node {{ {STORY_FIELDS} }} }}
+    pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
+    totalCount startPosition endPosition
+  }}
+}}
+"""
+
+STORY_TITLES = """
+query StoryTitles(
+  $organization: String, $team: String,
+  $first: Int, $after: String, $last: Int, $before: String
+) {
+  stories(
+    organization: $organization, team: $team,
+    first: $first, after: $after, last: $last, before: $before
+  ) {
+    edges { cursor node { title date } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    totalCount startPosition endPosition
+  }
+}
+"""
+
+STORY = f"""
+query Story($slug: String!) {{
+  story(slug: $slug) {{ {STORY_FIELDS} }}
+}}
+"""
+
+
+def stories(client, query=STORY_TITLES, **variables):
+    return data_of(gql(client, query, variables))["stories"]
+
+
+def story_titles(connection):
+    return [edge["node"]["title"] for edge in connection["edges"]]
+
+
+def seed_story_date():
+    return StoryPage.objects.get(slug=SEED_STORY_SLUG).date
+
+
+# --- Organizations and teams -----------------------------------------------------
+
+
+def test_organizations_list_their_teams_in_editor_order(client):
+    data = data_of(gql(client, ORGANIZATIONS))
+
+    assert data["organizations"] == [
+        {
+            "slug": organization["slug"],
+            "name": organization["name"],
+            "heading": organization["heading"],
+            "teams": [
+                {
+                    "slug": Team.objects.get(name=team["name"]).slug,
+                    "name": team["name"],
+                    "description": team["description"],
+                }
+                for team in SITE["teams"]
+                if team["organization"] == organization["slug"]
+            ],
+        }
+        for organization in SITE["organizations"]
+    ]
+    assert [org["name"] for org in data["organizations"]] == ["Databricks", "MosaicML"]
+
+
+def test_reordering_teams_in_the_admin_reorders_them(client):
+    # Given: an editor drags "Engineering" above "Research Science".
+    engineering = Team.objects.get(slug="engineering")
+    engineering.sort_order = -1
+    engineering.save()
+
+    organizations = data_of(gql(client, ORGANIZATIONS))["organizations"]
+
+    assert [team["name"] for team in organizations[1]["teams"]] == [
+        "Engineering",
+        "Research Science",
+    ]
+
+
+def test_teams_of_one_organization(client):
+    teams = data_of(gql(client, TEAMS, {"organization": "mosaicml"}))["teams"]
+
+    assert teams == [
+        {
+            "slug": "research-science",
+            "name": "Research Science",
+            "organization": {"slug": "mosaicml", "name": "MosaicML"},
+        },
+        {
+            "slug": "engineering",
+            "name": "Engineering",
+            "organization": {"slug": "mosaicml", "name": "MosaicML"},
+        },
+    ]
+
+
+def test_all_teams_in_editor_order(client):
+    teams = data_of(gql(client, TEAMS))["teams"]
+
+    assert [team["name"] for team in teams] == [team["name"] for team in SITE["teams"]]
+
+
+def test_an_unknown_organization_is_refused_for_teams(client):
+    assert_bad_user_input(gql(client, TEAMS, {"organization": "no-such-org"}), "organization")
+
+
+def test_organizations_with_teams_cost_at_most_two_queries(client, django_assert_max_num_queries):
+    data_of(gql(client, ORGANIZATIONS))  # warm-up (see ``measure_queries``)
+
+    data, cost = measure_queries(client, django_assert_max_num_queries, 2, ORGANIZATIONS)
+
+    assert cost == 2
+    assert sum(len(org["teams"]) for org in data["organizations"]) == 6
+
+
+# --- The seed story -------------------------------------------------------------------
+
+
+def expected_seed_story():
+    return {
+        "title": SEED_STORY_TITLE,
+        "slug": SEED_STORY_SLUG,
+        "url": f"/careers/stories/{SEED_STORY_SLUG}/",
+        "personName": "Shoumik Palkar",
+        "role": "Software Engineer",
+        "person": {"name": "Shoumik Palkar", "slug": "shoumik-palkar"},
+        "team": {"name": "Photon Team"},
+        "summary": SITE["stories"][0]["summary"],
+        "body": [
+            {"blockType": "RichTextBlock", "field": "paragraph"},
+            {"blockType": "ImageWithCaptionBlock", "field": "image"},
+        ],
+        "date": seed_story_date().isoformat(),
+    }
+
+
+def check_portrait(portrait, *, widths, default_width, alt):
+    """A portrait: absolute rendition URLs, the default one's size, and a matching srcset."""
+    assert portrait["alt"] == alt
+    assert portrait["url"].startswith("http://testserver/")
+    assert portrait["url"].endswith(f".width-{default_width}.jpg")
+    assert portrait["width"] == default_width
+    assert portrait["height"] == default_width * 5 // 4  # the 4:5 portrait keeps its shape
+    entries = [entry.rsplit(" ", 1) for entry in portrait["srcset"].split(", ")]
+    assert [descriptor for _url, descriptor in entries] == [f"{w}w" for w in widths]
+    for (url, _descriptor), width in zip(entries, widths, strict=True):
+        assert re.fullmatch(rf"http://testserver/\S+\.width-{width}\.jpg", url), url
+    assert portrait["url"] in [url for url, _descriptor in entries]
+
+
+def test_the_seed_story_has_every_contract_field(client):
+    connection = stories(client, STORIES)
+
+    assert connection["totalCount"] == 1
+    [node] = [edge["node"] for edge in connection["edges"]]
+    portrait = node.pop("portrait")
+    related = node.pop("relatedPublications")
+    assert node == expected_seed_story()
+    # The 800×1000 portrait gets 320 and 640 renditions (nothing larger than the original).
+    check_portrait(
+        portrait,
+        widths=[320, 640],
+        default_width=640,
+        alt="Portrait card with the initials of Shoumik Palkar",
+    )
+    assert [publication["title"] for publication in related] == [PHOTON, WELD]
+    assert related[0]["domain"] == {"slug": "distributed-systems", "name": "Distributed Systems"}
+    assert {"name": "Shoumik Palkar", "person": {"slug": "shoumik-palkar"}} in related[0][
+        "authors"
+    ]
+
+
+def test_story_by_slug(client):
+    node = data_of(gql(client, STORY, {"slug": SEED_STORY_SLUG}))["story"]
+    listed = stories(client, STORIES)["edges"][0]["node"]
+
+    assert node == listed
+
+
+def test_an_unknown_story_slug_is_null(client):
+    assert data_of(gql(client, STORY, {"slug": "no-such-story"})) == {"story": None}
+
+
+def test_a_story_without_a_profile_shows_the_typed_name(client):
+    create_story("Riley's Story", date=datetime.date(2020, 1, 1), person_name="Riley Example")
+
+    node = data_of(gql(client, STORY, {"slug": "rileys-story"}))["story"]
+
+    assert node["personName"] == "Riley Example"
+    assert node["person"] is None
+    assert node["team"] is None
+    assert node["portrait"] is None
+    assert node["relatedPublications"] == []
+
+
+def test_a_small_portrait_is_never_enlarged(client):
+    create_story(
+        "Small Portrait Story",
+        date=datetime.date(2020, 1, 1),
+        person_name="Sam Small",
+        portrait=create_portrait("Sam Small", size=(400, 500)),
+    )
+
+    node = data_of(gql(client, STORY, {"slug": "small-portrait-story"}))["story"]
+
+    check_portrait(node["portrait"], widths=[320], default_width=320, alt="Photo of Sam Small")
+
+
+# --- Related publications follow the publication's status -------------------------
+
+
+def unpublish(publication):
+    publication.unpublish(log_action=False)
+
+
+def expire(publication):
+    publication.expire_at = timezone.now() - timedelta(minutes=1)
+    publication.save(update_fields=["expire_at"])
+
+
+@pytest.mark.parametrize("take_down", [unpublish, expire])
+def test_a_related_publication_that_is_not_live_is_not_shown(client, take_down):
+    # Given: Photon is taken down (unpublished, or past its expiry time).
+    take_down(Publication.objects.get(title=PHOTON))
+
+    # Then: the story lists only Weld, in the list and by slug.
+    listed = stories(client, STORIES)["edges"][0]["node"]
+    single = data_of(gql(client, STORY, {"slug": SEED_STORY_SLUG}))["story"]
+    for node in (listed, single):
+        assert [publication["title"] for publication in node["relatedPublications"]] == [WELD]
+
+
+def test_a_related_publication_shows_its_published_version_not_a_draft(client):
+    photon = Publication.objects.get(title=PHOTON)
+    photon.title = "Photon Draft Title"
+    photon.save_revision(log_action=False)
+
+    listed = stories(client, STORIES)["edges"][0]["node"]
+    single = data_of(gql(client, STORY, {"slug": SEED_STORY_SLUG}))["story"]
+
+    for node in (listed, single):
+        assert [publication["title"] for publication in node["relatedPublications"]] == [
+            PHOTON,
+            WELD,
+        ]
+
+
+# --- Listing, filtering and paging -----------------------------------------------------
+
+
+@pytest.fixture
+def more_stories():
+    """Four more stories: two on the same day, one in another organization."""
+    weld = Publication.objects.get(title=WELD)
+    return [
+        create_story("Story A 2021", date=datetime.date(2021, 5, 1), team="caching-team"),
+        create_story(
+            "Story B 2022", date=datetime.date(2022, 3, 1), team="engineering", related=[weld]
+        ),
+        create_story("Story C 2022", date=datetime.date(2022, 3, 1), team="photon-team"),
+        create_story("Story D 2019", date=datetime.date(2019, 7, 1), person_name="Dee"),
+    ]
+
+
+def test_stories_are_newest_first_with_same_day_stories_newest_created_first(client, more_stories):
+    connection = stories(client)
+
+    # Same date: the later-created story (higher id) comes first.
+    assert story_titles(connection) == [
+        SEED_STORY_TITLE,
+        "Story C 2022",
+        "Story B 2022",
+        "Story A 2021",
+        "Story D 2019",
+    ]
+    assert connection["totalCount"] == 5
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_stories_page_forward_and_back_exactly_once(client, more_stories, size):
+    everything = story_titles(stories(client))
+
+    forward, after = [], None
+    while True:
+        page = stories(client, first=size, after=after)
+        forward.extend(story_titles(page))
+        assert page["endPosition"] == len(forward)
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    backward, before = [], None
+    while True:
+        page = stories(client, last=size, before=before)
+        backward[:0] = story_titles(page)
+        assert page["startPosition"] == len(everything) - len(backward) + 1
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+
+    assert forward == everything
+    assert backward == everything
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"organization": "databricks"}, [SEED_STORY_TITLE, "Story C 2022", "Story A 2021"]),
+        ({"organization": "mosaicml"}, ["Story B 2022"]),
+        ({"team": "photon-team"}, [SEED_STORY_TITLE, "Story C 2022"]),
+        ({"team": "engineering"}, ["Story B 2022"]),
+        ({"team": "lakestore-team"}, []),
+        ({"organization": "databricks", "team": "caching-team"}, ["Story A 2021"]),
+        ({"organization": "mosaicml", "team": "caching-team"}, []),
+    ],
+)
+def test_stories_filter_by_organization_and_team(client, more_stories, filters, expected):
+    connection = stories(client, **filters)
+
+    assert story_titles(connection) == expected
+    assert connection["totalCount"] == len(expected)
+
+
+def test_an_organization_with_no_stories_is_an_empty_list_not_an_error(client):
+    connection = stories(client, organization="mosaicml")
+
+    assert connection["edges"] == []
+    assert connection["totalCount"] == 0
+    assert (connection["startPosition"], connection["endPosition"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "variables, field",
+    [
+        ({"organization": "no-such-org"}, "organization"),
+        ({"team": "no-such-team"}, "team"),
+        ({"first": 0}, "first"),
+        ({"first": 101}, "first"),
+        ({"last": 0}, "last"),
+        ({"first": 1, "last": 1}, "first"),
+        ({"after": "not-a-cursor"}, "after"),
+        ({"before": "not-a-cursor"}, "before"),
+    ],
+)
+def test_invalid_story_arguments_are_refused(client, variables, field):
+    body = gql(client, STORY_TITLES, variables)
+
+    assert_bad_user_input(body, field=field)
+    assert body["data"] is None
+
+
+@pytest.mark.parametrize("argument", ["after", "before"])
+def test_a_story_cursor_is_refused_under_other_filters(client, more_stories, argument):
+    cursor = stories(client, organization="databricks", first=1)["edges"][0]["cursor"]
+
+    body = gql(client, STORY_TITLES, {"team": "photon-team", argument: cursor})
+
+    assert_bad_user_input(body, field=argument)
+
+
+# --- Constant SQL ------------------------------------------------------------------
+
+MAX_STORY_QUERIES = 6
+
+
+def test_a_stories_page_costs_the_same_few_queries_at_any_size(
+    client, django_assert_max_num_queries
+):
+    # Given: four more stories, each with its own person, team, portrait and related
+    # publications (with linked authors), so every relation has rows on every story.
+    publications = list(Publication.objects.order_by("id")[:6])
+    for number in range(4):
+        person = Person.objects.create(name=f"Person {number}", slug=f"person-{number}")
+        create_story(
+            f"Story {number}",
+            date=datetime.date(2020, 1, 1 + number),
+            team="photon-team",
+            person=person,
+            portrait=create_portrait(f"Person {number}"),
+            related=[
+                create_publication(f"Paper {number}", authors=[("P.", person)]),
+                *publications[number : number + 2],
+            ],
+        )
+    # Warm-up (see ``measure_queries``); it also generates and stores the renditions.
+    data_of(gql(client, STORIES, {"first": 12}))
+
+    _data, one_story = measure_queries(
+        client, django_assert_max_num_queries, MAX_STORY_QUERIES, STORIES, {"first": 1}
+    )
+    data, all_stories = measure_queries(
+        client, django_assert_max_num_queries, MAX_STORY_QUERIES, STORIES, {"first": 12}
+    )
+
+    page = data["stories"]
+    assert len(page["edges"]) == 5
+    assert all(edge["node"]["portrait"] for edge in page["edges"])
+    assert all(len(edge["node"]["relatedPublications"]) >= 2 for edge in page["edges"])
+    assert one_story == all_stories

@@ -1,0 +1,242 @@
+"""Pages through the API: the published pages are there, and nothing else leaks.
+
+An unpublished page, or a private one (a view restriction on it or above it),
+must not come back from `page(...)`, `pages`, `stories` or `story`, nor be
+reachable from a public page through `parent`, `children`, `descendants`,
+`ancestors` or the home page's call-to-action link.
+"""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from careers.models import CareersPage, StoryIndexPage, StoryPage
+from research.models import ResearchPage
+from tests.graphql import data_of, gql
+
+pytestmark = pytest.mark.django_db
+
+SITE = json.loads((Path(settings.BASE_DIR) / "home" / "demo_content" / "site.json").read_text())
+
+STORY_SLUG = "life-as-a-software-engineer-after-a-computer-systems-phd-at-stanford"
+STORY_URL = f"/careers/stories/{STORY_SLUG}/"
+PUBLIC_URLS = ["/", "/publications/", "/careers/", "/careers/stories/", STORY_URL]
+
+PAGE = """
+query Page($urlPath: String) {
+  page(urlPath: $urlPath) {
+    __typename id title url
+    ... on ResearchPage { intro pageSize defaultSort }
+    parent { url }
+  }
+}
+"""
+
+PAGE_BY_ID = "query PageById($id: ID) { page(id: $id) { url } }"
+
+#: Everything reachable: the page list, and every relation from the home page.
+EVERYTHING = f"""
+query Everything($slug: String!) {{
+  pages {{ url parent {{ url }} ancestors {{ url }} }}
+  home: page(urlPath: "/") {{
+    children {{ url }}
+    descendants {{ url children {{ url }} siblings {{ url }} }}
+    ... on HomePage {{ ctaPage {{ url }} }}
+  }}
+  story: page(urlPath: "{STORY_URL}") {{ url parent {{ url }} ancestors {{ url }} }}
+  stories {{ totalCount edges {{ node {{ url }} }} }}
+  storyBySlug: story(slug: $slug) {{ url }}
+}}
+"""
+
+
+def page_at(client, url):
+    return data_of(gql(client, PAGE, {"urlPath": url}))["page"]
+
+
+def reachable_urls(client):
+    """Every page URL any part of the API hands out."""
+    data = data_of(gql(client, EVERYTHING, {"slug": STORY_SLUG}))
+    urls = set()
+    for page in data["pages"]:
+        urls.add(page["url"])
+        urls.update(p["url"] for p in [page["parent"], *page["ancestors"]] if p)
+    home = data["home"]
+    urls.update(p["url"] for p in home["children"])
+    for page in home["descendants"]:
+        urls.add(page["url"])
+        urls.update(p["url"] for p in [*page["children"], *page["siblings"]])
+    if home["ctaPage"]:
+        urls.add(home["ctaPage"]["url"])
+    if data["story"]:
+        story = data["story"]
+        urls.add(story["url"])
+        urls.update(p["url"] for p in [story["parent"], *story["ancestors"]] if p)
+    urls.update(edge["node"]["url"] for edge in data["stories"]["edges"])
+    if data["storyBySlug"]:
+        urls.add(data["storyBySlug"]["url"])
+    # Grapple's `ancestors` starts at Wagtail's tree root, which has no URL and is no page
+    # of the site: it is left out here.
+    urls.discard(None)
+    return urls
+
+
+# --- What is there ------------------------------------------------------------------
+
+
+def test_the_publications_page_by_url_path(client):
+    page = page_at(client, "/publications/")
+
+    assert page == {
+        "__typename": "ResearchPage",
+        "id": str(ResearchPage.objects.get().pk),
+        "title": SITE["research"]["title"],
+        "url": "/publications/",
+        "intro": SITE["research"]["intro"],
+        "pageSize": 12,
+        "defaultSort": "title",
+        "parent": {"url": "/"},
+    }
+
+
+def test_every_published_page_is_reachable(client):
+    # The control for the tests below: each public page is found by its URL and listed.
+    for url in PUBLIC_URLS:
+        assert page_at(client, url)["url"] == url
+    assert reachable_urls(client) == set(PUBLIC_URLS)
+
+
+# --- What must not be ------------------------------------------------------------------
+
+
+def unpublish(page):
+    page.unpublish(log_action=False)
+
+
+def password_protect(page):
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+
+
+def require_login(page):
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+
+
+def research_page():
+    return ResearchPage.objects.get()
+
+
+def careers_page():
+    return CareersPage.objects.get()
+
+
+def story_index():
+    return StoryIndexPage.objects.get()
+
+
+def story_page():
+    return StoryPage.objects.get(slug=STORY_SLUG)
+
+
+@pytest.mark.parametrize(
+    "hide, target, hidden_urls",
+    [
+        (unpublish, research_page, {"/publications/"}),
+        (unpublish, story_page, {STORY_URL}),
+        (unpublish, careers_page, {"/careers/"}),
+        (password_protect, research_page, {"/publications/"}),
+        (password_protect, story_page, {STORY_URL}),
+        # A restriction covers the page and everything below it.
+        (password_protect, careers_page, {"/careers/", "/careers/stories/", STORY_URL}),
+        (require_login, story_index, {"/careers/stories/", STORY_URL}),
+    ],
+    ids=[
+        "unpublished-research-page",
+        "unpublished-story",
+        "unpublished-careers-page",
+        "private-research-page",
+        "private-story",
+        "private-careers-section",
+        "login-only-story-index",
+    ],
+)
+def test_a_hidden_page_is_returned_nowhere(client, hide, target, hidden_urls):
+    # Given: a page that is public now.
+    page = target()
+    assert page_at(client, page.url) is not None
+
+    # When: it is unpublished or made private.
+    hide(page)
+
+    # Then: no query returns it (or, for a restriction, anything below it) …
+    for url in hidden_urls:
+        assert page_at(client, url) is None, url
+    assert data_of(gql(client, PAGE_BY_ID, {"id": page.pk}))["page"] is None
+    # … and no relation of a public page leads to it.
+    assert reachable_urls(client) == set(PUBLIC_URLS) - hidden_urls
+
+
+@pytest.mark.parametrize("hide", [unpublish, password_protect])
+def test_a_hidden_story_is_not_in_stories(client, hide):
+    hide(story_page())
+
+    data = data_of(gql(client, EVERYTHING, {"slug": STORY_SLUG}))
+
+    assert data["stories"] == {"totalCount": 0, "edges": []}
+    assert data["storyBySlug"] is None
+
+
+def expire(page):
+    # The expiry time has passed, but the scheduled job that unpublishes has not run.
+    page.expire_at = timezone.now() - timedelta(minutes=1)
+    page.save(update_fields=["expire_at"])
+    assert Page.objects.get(pk=page.pk).live
+
+
+@pytest.mark.parametrize("hide", [unpublish, expire])
+def test_parent_never_leads_to_a_hidden_page(client, hide):
+    # Given: the story index (the story's parent) is unpublished or past its expiry time;
+    # the story itself stays published.
+    hide(story_index())
+
+    story = page_at(client, STORY_URL)
+    data = data_of(gql(client, EVERYTHING, {"slug": STORY_SLUG}))
+
+    # Then: the story is served, but its parent is not.
+    assert story["url"] == STORY_URL
+    assert story["parent"] is None
+    listed_story = next(page for page in data["pages"] if page["url"] == STORY_URL)
+    assert listed_story["parent"] is None
+    # And every parent the page list mentions is itself a listed page.
+    listed = {page["url"] for page in data["pages"]}
+    assert {page["parent"]["url"] for page in data["pages"] if page["parent"]} <= listed
+
+
+def test_the_home_call_to_action_does_not_link_a_hidden_page(client):
+    home = data_of(gql(client, EVERYTHING, {"slug": STORY_SLUG}))["home"]
+    assert home["ctaPage"] == {"url": "/careers/"}
+
+    unpublish(careers_page())
+
+    home = data_of(gql(client, EVERYTHING, {"slug": STORY_SLUG}))["home"]
+    assert home["ctaPage"] is None
+
+
+def test_an_expired_story_is_not_in_stories(client):
+    expire(story_page())
+
+    data = data_of(gql(client, EVERYTHING, {"slug": STORY_SLUG}))
+
+    assert data["stories"] == {"totalCount": 0, "edges": []}
+    assert data["storyBySlug"] is None
+
+
+def test_an_expired_page_is_not_returned_by_page_or_pages(client):
+    expire(story_page())
+
+    assert page_at(client, STORY_URL) is None
+    assert STORY_URL not in reachable_urls(client)
