@@ -15,6 +15,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.preview import HeadlessPreviewMixin
+
 from .blocks import StoryBodyBlock
 
 
@@ -139,7 +141,7 @@ class Person(index.Indexed, models.Model):
         return self.name
 
 
-class CareersPage(Page):
+class CareersPage(HeadlessPreviewMixin, Page):
     """The careers section: the pitch, the teams and the "See open roles" link."""
 
     #: Headless: Wagtail's own page view only points readers to the API.
@@ -182,7 +184,7 @@ class CareersPage(Page):
         verbose_name = "careers page"
 
 
-class StoryIndexPage(Page):
+class StoryIndexPage(HeadlessPreviewMixin, Page):
     """Lists the employee stories ("Our published researchers and engineers")."""
 
     #: Headless: Wagtail's own page view only points readers to the API.
@@ -202,7 +204,7 @@ class StoryIndexPage(Page):
         verbose_name = "story index page"
 
 
-class StoryPage(Page):
+class StoryPage(HeadlessPreviewMixin, Page):
     """An employee story. Marketing publishes these without a deploy."""
 
     #: Headless: Wagtail's own page view only points readers to the API.
@@ -338,14 +340,20 @@ class StoryPage(Page):
         return portrait_for(self.portrait, info.context)
 
     def live_related_publications(self, info):
-        """Linked publications that are live. List queries prefetch them already filtered."""
+        """Linked publications that are live. List queries prefetch them already filtered;
+        a preview holds them in memory, unsaved."""
         from research.models import Publication
 
         related = self.related_publications.all()
-        if "related_publications" not in getattr(self, "_prefetched_objects_cache", {}):
-            live = Publication.objects.live()
+        if "related_publications" in getattr(self, "_prefetched_objects_cache", {}):
+            return [item.publication for item in related]
+        live = Publication.objects.live()
+        if isinstance(related, models.QuerySet):
             related = related.filter(publication__in=live).select_related("publication")
-        return [item.publication for item in related]
+            return [item.publication for item in related]
+        ids = [item.publication_id for item in related]
+        by_id = live.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class StoryRelatedPublication(Orderable):

@@ -3,8 +3,10 @@ from grapple.models import GraphQLPage, GraphQLString
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from cms.preview import HeadlessPreviewMixin
 
-class HomePage(Page):
+
+class HomePage(HeadlessPreviewMixin, Page):
     """The site root: the "Research at Databricks and MosaicML" hero and intro."""
 
     #: Headless: Wagtail's own page view only points readers to the API.

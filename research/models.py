@@ -21,6 +21,7 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from cms.preview import HeadlessPreviewMixin
 from cms.text import normalize_for_search
 from home.roles import SectionPagePermissionTester
 
@@ -123,6 +124,7 @@ class PublicationForm(WagtailAdminModelForm):
 
 
 class Publication(
+    HeadlessPreviewMixin,
     DraftStateMixin,
     RevisionMixin,
     LockableMixin,
@@ -286,9 +288,6 @@ class Publication(
     def pdf_url(self):
         return self.pdf.url if self.pdf_id else None
 
-    def get_preview_template(self, request, mode_name):
-        return "research/publication_preview.html"
-
 
 class PublicationAuthor(Orderable):
     """One author of a publication, in paper order.
@@ -324,7 +323,7 @@ class PublicationSortChoice(models.TextChoices):
     OLDEST = "oldest", "Oldest first"
 
 
-class ResearchPage(Page):
+class ResearchPage(HeadlessPreviewMixin, Page):
     """The "Publications" page: its copy and how the list is first shown."""
 
     #: Headless: Wagtail's own page view only points readers to the API.

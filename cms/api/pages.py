@@ -132,10 +132,17 @@ def public_pages_query(grapple_mixin):
             return pages.exclude(expire_at__lte=timezone.now())
 
         def resolve_page(self, info, **kwargs):
-            page = grapple_mixin.resolve_page(self, info, **kwargs)
-            if page is None or kwargs.get("token"):
+            if kwargs.get("token"):
+                # Our signed, expiring preview tokens (cms.preview), not grapple's.
+                from .errors import ForbiddenError
+                from .preview import preview_object
+
+                page = preview_object(kwargs["token"])
+                if not isinstance(page, Page):
+                    raise ForbiddenError("This preview token is not for a page.")
                 return page
-            return None if _expired(page) else page
+            page = grapple_mixin.resolve_page(self, info, **kwargs)
+            return None if page is None or _expired(page) else page
 
     return PublicPagesQuery
 

@@ -7,6 +7,7 @@ from cms.api.connection import connection_type, paginate
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
 from cms.api.prefetch import PrefetchPlan, selected_paths
+from cms.api.preview import register_preview_type
 from cms.api.search import matching, parse_search
 
 from ..models import Publication, PublicationAuthor, ResearchDomain
@@ -152,3 +153,6 @@ class PublicationQueries:
                 "publications", filter=Q(publications__in=Publication.objects.live().values("pk"))
             )
         ).order_by("sort_order", "id")
+
+
+register_preview_type(Publication, PublicationType)

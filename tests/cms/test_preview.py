@@ -1,0 +1,132 @@
+"""Headless preview: the admin's preview hands the frontend a signed, expiring token,
+and only that token unlocks the draft in the API."""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from wagtail.test.utils.form_data import querydict_from_html
+
+from careers.models import StoryIndexPage, StoryPage
+from research.models import Publication
+from tests.careers.test_story_admin import story_form
+from tests.graphql import data_of, error_codes, gql
+
+pytestmark = pytest.mark.django_db
+
+PHOTON_SLUG = "photon-a-fast-query-engine-for-lakehouse-systems"
+PHOTON_TITLE = "Photon: A Fast Query Engine for Lakehouse Systems"
+
+PREVIEW = """
+query Preview($token: String!) {
+  preview(token: $token) {
+    __typename
+    ... on Publication { title slug authors { name } }
+    ... on StoryPage { title summary personName relatedPublications { title } }
+  }
+}
+"""
+LIVE_PUBLICATION = "query($slug: String!) { publication(slug: $slug) { title } }"
+
+
+def preview_token(client, edit_url, preview_url, form_id="w-editor-form", **changes):
+    """Do what the preview panel does: post the edited form, then load the preview."""
+    data = querydict_from_html(client.get(edit_url).content.decode(), form_id=form_id)
+    for name, value in changes.items():
+        data[name] = value
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    preview = client.get(preview_url, {"in_preview_panel": "true"})
+    assert preview.status_code == 200
+    frontend_url = re.search(r'url=([^"]+)"', preview.content.decode()).group(1)
+    assert frontend_url.startswith("http://127.0.0.1:8000/preview?token=")
+    return parse_qs(urlparse(frontend_url.replace("&amp;", "&")).query)["token"][0]
+
+
+def publication_token(client, **changes):
+    photon = Publication.objects.get(slug=PHOTON_SLUG)
+    return preview_token(
+        client,
+        reverse("wagtailsnippets_research_publication:edit", args=[photon.pk]),
+        reverse("wagtailsnippets_research_publication:preview_on_edit", args=[photon.pk]),
+        **changes,
+    )
+
+
+def test_the_token_shows_the_unsaved_draft_and_nothing_else_changes(client, editor_client):
+    token = publication_token(editor_client, title="Photon, as the editor is typing it")
+
+    previewed = data_of(gql(client, PREVIEW, {"token": token}))["preview"]
+    assert previewed["__typename"] == "Publication"
+    assert previewed["title"] == "Photon, as the editor is typing it"
+    assert previewed["authors"][1]["name"] == "Shoumik Palkar"
+    # The public API still serves the published version.
+    live = data_of(gql(client, LIVE_PUBLICATION, {"slug": PHOTON_SLUG}))["publication"]
+    assert live["title"] == PHOTON_TITLE
+
+
+def test_a_new_story_can_be_previewed_before_it_is_ever_saved(client, marketing_client):
+    index = StoryIndexPage.objects.get()
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=["careers", "storypage", index.pk]
+    )
+    data = story_form(marketing_client, index, summary="A new summary, not yet saved.")
+    assert marketing_client.post(preview_url, data).json()["is_valid"] is True
+    preview = marketing_client.get(preview_url, {"in_preview_panel": "true"})
+    token = parse_qs(
+        urlparse(re.search(r'url=([^"]+)"', preview.content.decode()).group(1)).query
+    )["token"][0]
+
+    previewed = data_of(gql(client, PREVIEW, {"token": token}))["preview"]
+    assert previewed["__typename"] == "StoryPage"
+    assert previewed["summary"] == "A new summary, not yet saved."
+    assert previewed["personName"] == "Riley Example"
+    assert [p["title"] for p in previewed["relatedPublications"]] == [PHOTON_TITLE]
+    page_query = "query($t: String) { page(token: $t) { title ... on StoryPage { summary } } }"
+    assert data_of(gql(client, page_query, {"t": token}))["page"]["summary"] == (
+        "A new summary, not yet saved."
+    )
+    # Nothing was saved: the public list still has the one seed story.
+    assert StoryPage.objects.count() == 1
+    stories = data_of(gql(client, "{ stories { totalCount } }"))["stories"]
+    assert stories["totalCount"] == 1
+
+
+def test_a_tampered_token_is_forbidden(client, editor_client):
+    token = publication_token(editor_client, title="Secret draft title")
+    body = gql(client, PREVIEW, {"token": token[:-2] + ("AA" if token[-2:] != "AA" else "BB")})
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert "Secret draft title" not in str(body)
+    assert body["data"] is None
+
+
+def test_an_expired_token_is_forbidden_not_the_live_version(client, editor_client):
+    token = publication_token(editor_client, title="Secret draft title")
+    with override_settings(PREVIEW_TOKEN_SECONDS=-1):  # every token is older than that
+        body = gql(client, PREVIEW, {"token": token})
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert "expired" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token", "eyJzbmFwc2hvdCI6MX0:1abc:forged"])
+def test_made_up_tokens_are_forbidden_for_pages_too(client, token):
+    body = gql(client, "query($t: String) { page(token: $t) { title } }", {"t": token or "x"})
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+def test_a_publication_token_does_not_open_a_page(client, editor_client):
+    token = publication_token(editor_client)
+    body = gql(client, "query($t: String) { page(token: $t) { title } }", {"t": token})
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+def test_preview_answers_are_never_cached(client, editor_client):
+    token = publication_token(editor_client, title="First draft")
+    response = client.get(
+        "/graphql/",
+        {"query": PREVIEW, "variables": f'{{"token": "{token}"}}'},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
