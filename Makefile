@@ -25,10 +25,11 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_initial_data
 	$(PY) manage.py ensure_dev_admin
-	@# The scheduler publishes scheduled content and unpublishes expired content each
-	@# minute; it stops with the server.
+	@# In the background, stopping with the server: the scheduler (publishes scheduled
+	@# and unpublishes expired content every minute) and the webhook delivery worker.
 	trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py run_scheduler & \
+	$(PY) manage.py db_worker --backend webhooks --queue-name webhooks --no-reload & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).

@@ -1,4 +1,7 @@
-"""Models of the shared machinery: preview snapshots (webhooks follow)."""
+"""Models of the shared machinery: preview snapshots and webhooks."""
+
+import secrets
+import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,3 +30,94 @@ class PreviewSnapshot(models.Model):
     def as_object(self):
         model = self.content_type.model_class()
         return model.from_serializable_data(self.content, check_fks=False)
+
+
+def new_webhook_secret():
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEvent(models.TextChoices):
+    PUBLISH = "publish", "Published"
+    UNPUBLISH = "unpublish", "Unpublished"
+    GO_LIVE = "go_live", "Scheduled content went live"
+    DELETE = "delete", "Deleted"
+
+
+def all_webhook_events():
+    return list(WebhookEvent.values)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL told about every publish, unpublish, go-live and delete (see cms.webhooks)."""
+
+    name = models.CharField(
+        max_length=100, help_text="What this endpoint is, e.g. “Frontend cache”."
+    )
+    url = models.URLField(max_length=500, help_text="Where to send the JSON POST (https).")
+    secret = models.CharField(
+        max_length=100,
+        default=new_webhook_secret,
+        help_text="Shared secret: each request carries X-CMS-Signature, the HMAC-SHA256 of "
+        "its body with this secret. Give it to the receiver; keep it private.",
+    )
+    events = models.JSONField(
+        default=all_webhook_events,
+        help_text="Which events to send.",
+    )
+    active = models.BooleanField(default=True, help_text="Untick to pause deliveries.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "webhook endpoint"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, with every attempt to deliver it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RETRYING = "retrying", "Retrying"
+        SUCCEEDED = "succeeded", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(max_length=20, choices=WebhookEvent.choices)
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.endpoint}"
+
+
+class WebhookAttempt(models.Model):
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField()
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "webhook attempt"
+        ordering = ["delivery", "number"]
+
+    def __str__(self):
+        return f"Attempt {self.number} of {self.delivery}"

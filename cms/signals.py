@@ -1,4 +1,4 @@
-"""Invalidate cached API responses whenever published content changes.
+"""Whenever published content changes: invalidate cached API responses, send webhooks.
 
 Publishing, unpublishing, scheduling going live and deleting any page or
 snippet, and saving any object of a content app, bump the content generation
@@ -10,10 +10,15 @@ commits, so a reader who cached the old state in between is not served it.
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from wagtail.models import DraftStateMixin, Page
 from wagtail.signals import page_published, page_unpublished, published, unpublished
+from wagtail.snippets.models import get_snippet_models
 
+from . import webhooks
 from .api.cache import bump_content_generation
 from .api.conf import api_setting
+from .models import WebhookEvent
 
 
 def invalidate(**kwargs):
@@ -32,11 +37,43 @@ def invalidate_on_model_change(sender, **kwargs):
         invalidate(**kwargs)
 
 
+def webhook_on_publish(sender, instance, **kwargs):
+    scheduled = instance.go_live_at is not None and instance.go_live_at <= timezone.now()
+    webhooks.emit(WebhookEvent.GO_LIVE if scheduled else WebhookEvent.PUBLISH, instance)
+
+
+def webhook_on_unpublish(sender, instance, **kwargs):
+    webhooks.emit(WebhookEvent.UNPUBLISH, instance)
+
+
+def _is_snippet(sender):
+    return sender in get_snippet_models()
+
+
+def webhook_on_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        # Deleting a page deletes its specific row and its Page row: report it once.
+        if type(instance) is instance.specific_class:
+            webhooks.emit(WebhookEvent.DELETE, instance)
+    elif _is_snippet(sender):
+        webhooks.emit(WebhookEvent.DELETE, instance)
+
+
+def webhook_on_snippet_save(sender, instance, raw=False, **kwargs):
+    """Snippets without drafts are published by saving them."""
+    if not raw and _is_snippet(sender) and not isinstance(instance, DraftStateMixin):
+        webhooks.emit(WebhookEvent.PUBLISH, instance)
+
+
 def connect():
     for signal in (page_published, page_unpublished, published, unpublished):
         signal.connect(invalidate, dispatch_uid=f"cms-api-invalidate-{id(signal)}")
     for signal in (post_save, post_delete):
         signal.connect(invalidate_on_model_change, dispatch_uid=f"cms-api-model-{id(signal)}")
+    published.connect(webhook_on_publish, dispatch_uid="cms-webhooks-publish")
+    unpublished.connect(webhook_on_unpublish, dispatch_uid="cms-webhooks-unpublish")
+    post_delete.connect(webhook_on_delete, dispatch_uid="cms-webhooks-delete")
+    post_save.connect(webhook_on_snippet_save, dispatch_uid="cms-webhooks-snippet-save")
     # Every content app must be installed: a typo would silently stop invalidation.
     for label in api_setting("CONTENT_APPS"):
         apps.get_app_config(label)

@@ -1,4 +1,11 @@
+from django import forms
 from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 @hooks.register("register_schema_query", order=100)
@@ -7,3 +14,67 @@ def register_preview_query(query_mixins):
     from .api.preview import preview_query
 
     query_mixins.append(preview_query())
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Which events to send to this endpoint.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "secret", "events", "active"]
+
+
+class WebhookEndpointViewSet(ModelViewSet):
+    model = WebhookEndpoint
+    form_fields = ["name", "url", "secret", "events", "active"]
+    icon = "link-external"
+    menu_label = "Webhook endpoints"
+    list_display = ["name", "url", "active"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return WebhookEndpointForm
+
+
+class DeliveryLogPolicy(ModelPermissionPolicy):
+    """The delivery log can be read by whoever may manage endpoints, and edited by no one."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return user.has_perm("cms.change_webhookendpoint") or user.has_perm(
+            "cms.view_webhookdelivery"
+        )
+
+
+register_permission_policy(WebhookDelivery, DeliveryLogPolicy(WebhookDelivery))
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    model = WebhookDelivery
+    icon = "history"
+    menu_label = "Webhook deliveries"
+    list_display = ["__str__", "event", "status", "attempts", "created_at"]
+    list_filter = ["status", "event", "endpoint"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["endpoint", "event", "status", "attempts", "next_attempt_at", "payload"]
+    copy_view_enabled = False
+    form_fields = ["status"]
+
+
+class WebhooksGroup(ViewSetGroup):
+    items = (WebhookEndpointViewSet, WebhookDeliveryViewSet)
+    menu_icon = "link-external"
+    menu_label = "Webhooks"
+    menu_name = "webhooks"
+    add_to_admin_menu = True
+    menu_order = 900
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_viewsets():
+    return WebhooksGroup()

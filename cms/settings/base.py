@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "grapple",
     "graphene_django",
     "corsheaders",
+    "django_tasks_db",
     "wagtail_headless_preview",
     "modelcluster",
     "taggit",
@@ -141,6 +142,14 @@ WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 
+# Background work. Wagtail's own tasks (search index, references) run immediately;
+# webhook deliveries go to the database queue, worked by
+# `manage.py db_worker --backend webhooks --queue-name webhooks` (make run starts one).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
+}
+
 # Headless: the public site is a separate frontend that reads /graphql/.
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 
@@ -206,3 +215,5 @@ LOGGING = {
         "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
+
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -1,0 +1,265 @@
+"""Webhooks on publish: a real HTTP receiver on 127.0.0.1, the database task queue and
+its real worker. Time is driven explicitly (retries are made due, never slept for)."""
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from cms.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from cms.webhooks import retry_delay
+from research.models import Publication
+from tests.graphql import create_publication
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """Records every POST; answers with the next status in ``statuses`` (then 200)."""
+
+    def __init__(self, statuses=()):
+        self.requests = []
+        self.statuses = list(statuses)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append({"headers": self.headers, "body": body})
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_port}/hooks/cms"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def endpoint(receiver):
+    return WebhookEndpoint.objects.create(name="Frontend cache", url=receiver.url)
+
+
+def run_worker():
+    """Work the webhooks queue until nothing is due, as ``db_worker --batch`` does.
+
+    It claims and runs tasks with django-tasks-db's own ``Worker.run_task``; only
+    the loop is ours, because the command's loop closes the database connection
+    between tasks, which would end the test's transaction on PostgreSQL.
+    """
+    worker = Worker(
+        queue_names=["webhooks"],
+        interval=0,
+        batch=True,
+        backend_name="webhooks",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    due = DBTaskResult.objects.ready().filter(backend_name="webhooks", queue_name="webhooks")
+    while (task_result := due.get_locked()) is not None:
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+
+
+def publish_new(django_capture_on_commit_callbacks, title="Quokka Genomics"):
+    with django_capture_on_commit_callbacks(execute=True):
+        return create_publication(title, domain="applications")
+
+
+def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on_commit_callbacks):
+    quokka = publish_new(django_capture_on_commit_callbacks)
+    assert receiver.requests == []  # the editor's save only queued it
+    run_worker()
+
+    assert len(receiver.requests) == 1
+    request = receiver.requests[0]
+    expected = hmac.new(endpoint.secret.encode(), request["body"], hashlib.sha256).hexdigest()
+    assert request["headers"]["X-CMS-Signature"] == f"sha256={expected}"
+    assert request["headers"]["Content-Type"] == "application/json"
+    payload = json.loads(request["body"])
+    delivery = WebhookDelivery.objects.get()
+    assert payload == {
+        "event": "publish",
+        "model": "research.publication",
+        "id": quokka.pk,
+        "slug": quokka.slug,
+        "url_path": None,
+        "title": "Quokka Genomics",
+        "timestamp": payload["timestamp"],
+        "delivery_id": str(delivery.delivery_id),
+    }
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    attempt = WebhookAttempt.objects.get()
+    assert (attempt.number, attempt.response_code, attempt.succeeded) == (1, 200, True)
+
+
+def test_a_failing_first_attempt_is_retried_with_backoff(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [500]
+    publish_new(django_capture_on_commit_callbacks)
+    run_worker()
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.RETRYING
+    assert delivery.attempts == 1
+    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert retry_delay(1) - 5 <= wait <= retry_delay(1)
+    run_worker()  # not due yet: nothing is sent
+    assert len(receiver.requests) == 1
+
+    # Time passes: make the queued retry due now.
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert [r["headers"]["X-CMS-Delivery"] for r in receiver.requests] == [
+        str(delivery.delivery_id)
+    ] * 2
+    assert list(WebhookAttempt.objects.values_list("number", "response_code", "succeeded")) == [
+        (1, 500, False),
+        (2, 200, True),
+    ]
+
+
+def test_backoff_doubles_and_gives_up_after_the_last_attempt(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    assert [retry_delay(n) for n in (1, 2, 3)] == [30, 60, 120]
+    receiver.statuses = [503] * 10
+    with override_settings(CMS_WEBHOOKS={"MAX_ATTEMPTS": 2, "RETRY_BASE_SECONDS": 0}):
+        publish_new(django_capture_on_commit_callbacks)
+        run_worker()
+        run_worker()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.attempts == 2
+
+
+def test_an_unreachable_endpoint_is_logged_not_raised(django_capture_on_commit_callbacks):
+    WebhookEndpoint.objects.create(name="Gone", url="http://127.0.0.1:9/nothing-listens")
+    publish_new(django_capture_on_commit_callbacks)
+    run_worker()
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.response_code is None and not attempt.succeeded
+    assert "Connection" in attempt.error or "refused" in attempt.error.lower()
+
+
+def test_no_delivery_for_a_draft_save(endpoint, receiver, django_capture_on_commit_callbacks):
+    photon = Publication.objects.get(slug="photon-a-fast-query-engine-for-lakehouse-systems")
+    with django_capture_on_commit_callbacks(execute=True):
+        photon.title = "Photon (draft)"
+        photon.save_revision(log_action=False)
+    run_worker()
+    assert WebhookDelivery.objects.count() == 0
+    assert receiver.requests == []
+
+
+def test_unpublish_and_delete_are_sent_and_events_can_be_chosen(
+    receiver, django_capture_on_commit_callbacks
+):
+    WebhookEndpoint.objects.create(name="Deletes only", url=receiver.url, events=["delete"])
+    quokka = publish_new(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        quokka.unpublish(log_action=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        Publication.objects.get(pk=quokka.pk).delete()
+    run_worker()
+    assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["delete"]
+
+
+def test_inactive_endpoints_get_nothing(endpoint, receiver, django_capture_on_commit_callbacks):
+    endpoint.active = False
+    endpoint.save()
+    publish_new(django_capture_on_commit_callbacks)
+    run_worker()
+    assert receiver.requests == []
+
+
+def test_a_page_publish_reports_its_url(endpoint, receiver, django_capture_on_commit_callbacks):
+    from careers.models import StoryPage
+
+    story = StoryPage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save_revision(log_action=False).publish(log_action=False)
+    run_worker()
+    payload = json.loads(receiver.requests[0]["body"])
+    assert payload["event"] == "publish"
+    assert payload["model"] == "careers.storypage"
+    assert payload["url_path"] == f"/careers/stories/{story.slug}/"
+
+
+def test_a_scheduled_go_live_is_its_own_event(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    quokka = create_publication("Quokka Genomics", domain="applications", publish=False)
+    soon = timezone.now() + timedelta(hours=1)
+    quokka.go_live_at = soon
+    revision = quokka.save_revision(approved_go_live_at=soon, log_action=False)
+    revision.publish(log_action=False)
+    past = timezone.now() - timedelta(seconds=1)
+    revision.approved_go_live_at = past
+    revision.content["go_live_at"] = past.isoformat()
+    revision.save(update_fields=["approved_go_live_at", "content"])
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled")
+    run_worker()
+    assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["go_live"]
+
+
+def test_endpoints_are_managed_in_the_admin_by_those_allowed(client, editor_client, receiver):
+    from django.urls import reverse
+
+    from tests.conftest import make_user
+
+    add_url = reverse("webhookendpoint:add")
+    # An Editor has no webhook permission: refused.
+    assert editor_client.get(add_url).status_code in (302, 403)
+
+    admin = make_user("root", superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        add_url,
+        {
+            "name": "CDN purge",
+            "url": receiver.url,
+            "secret": "s3cret-shared-with-the-receiver",
+            "events": ["publish", "delete"],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    endpoint = WebhookEndpoint.objects.get(name="CDN purge")
+    assert endpoint.events == ["publish", "delete"]
+    log = client.get(reverse("webhookdelivery:index"))
+    assert log.status_code == 200
