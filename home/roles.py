@@ -5,22 +5,35 @@
 * **Marketing** looks after careers content: the careers page and its employee
   stories (including publishing), organizations, teams, people and images.
 
+Optional moderation (``MARKETING_REVIEW = True``, env ``MARKETING_REVIEW=true``):
+the "Marketing review" workflow on the stories is switched on, Marketing may no
+longer publish stories themselves, and a **Marketing leads** member approves
+each submitted story before it goes live. The leads group and the (inactive)
+workflow always exist, so switching review on or off is one setting.
+
 Neither group is a superuser. Each may *choose* (view) the other's snippets
 where a chooser needs it: an author can be linked to a person, a story to its
 publications. ``ensure_roles`` is idempotent and re-applies exactly this set.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     PagePermissionTester,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
 )
 
 EDITORS = "Editors"
 MARKETING = "Marketing"
+MARKETING_LEADS = "Marketing leads"
+REVIEW_WORKFLOW = "Marketing review"
 
 SNIPPET_PERMISSIONS = {
     EDITORS: [
@@ -73,6 +86,10 @@ COLLECTION_PERMISSIONS = {
     ],
 }
 
+# Marketing leads may do everything Marketing may; they also approve stories under review.
+for _permissions in (SNIPPET_PERMISSIONS, PAGE_PERMISSIONS, COLLECTION_PERMISSIONS):
+    _permissions[MARKETING_LEADS] = _permissions[MARKETING]
+
 
 class SectionPagePermissionTester(PagePermissionTester):
     """Permissions on a section page (e.g. the one Publications page): no deleting it.
@@ -91,17 +108,29 @@ def get_permission(dotted):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def marketing_review_enabled():
+    return getattr(settings, "MARKETING_REVIEW", False)
+
+
 def ensure_roles():
-    """Create or update both groups; returns them by name."""
+    """Create or update the groups and the review workflow; returns the groups by name."""
     root_collection = Collection.get_first_root_node()
     access_admin = get_permission("wagtailadmin.access_admin")
     groups = {}
-    for name in (EDITORS, MARKETING):
+    review = marketing_review_enabled()
+    careers_type, careers_codenames = PAGE_PERMISSIONS[MARKETING]
+    page_permissions = dict(PAGE_PERMISSIONS)
+    if review:
+        page_permissions[MARKETING] = (
+            careers_type,
+            [codename for codename in careers_codenames if codename != "publish_page"],
+        )
+    for name in (EDITORS, MARKETING, MARKETING_LEADS):
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(
             [access_admin, *(get_permission(p) for p in SNIPPET_PERMISSIONS[name])]
         )
-        page_type, page_codenames = PAGE_PERMISSIONS[name]
+        page_type, page_codenames = page_permissions[name]
         GroupPagePermission.objects.filter(group=group).delete()
         app_label, model_name = page_type.lower().split(".")
         section = Page.objects.filter(
@@ -118,4 +147,21 @@ def ensure_roles():
                 group=group, collection=root_collection, permission=get_permission(dotted)
             )
         groups[name] = group
+    ensure_review_workflow(groups[MARKETING_LEADS], active=review)
     return groups
+
+
+def ensure_review_workflow(leads, *, active):
+    """The "Marketing review" workflow on the stories: one approval by a Marketing lead."""
+    stories = Page.objects.filter(
+        content_type__app_label="careers", content_type__model="storyindexpage"
+    ).first()
+    workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
+    task, _ = GroupApprovalTask.objects.get_or_create(name="Approval by a Marketing lead")
+    task.groups.set([leads])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    if workflow.active != active:
+        workflow.active = active
+        workflow.save(update_fields=["active"])
+    if stories is not None:
+        WorkflowPage.objects.update_or_create(page=stories, defaults={"workflow": workflow})

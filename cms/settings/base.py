@@ -150,6 +150,9 @@ TASKS = {
     "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
 }
 
+# Optional moderation of employee stories (see home/roles.py).
+MARKETING_REVIEW = os.environ.get("MARKETING_REVIEW", "").lower() in {"1", "true", "yes"}
+
 # Headless: the public site is a separate frontend that reads /graphql/.
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 
