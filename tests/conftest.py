@@ -2,6 +2,12 @@
 
 Every test then runs inside a transaction that is rolled back, so each one
 sees exactly the seed content, on SQLite or PostgreSQL (``DATABASE_URL``).
+
+The browser tests (``tests/frontend``) are different: the live server answers
+from another thread, which sees only committed data, so they run as
+transactional tests with ``serialized_rollback``. Django empties the database
+after each of them and restores the serialized copy before the next; that copy
+is taken again here once the demo content is in, so it holds the demo content.
 """
 
 import io
@@ -11,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 
 from home.roles import EDITORS, MARKETING
 
@@ -19,6 +26,10 @@ from home.roles import EDITORS, MARKETING
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_initial_data", stdout=io.StringIO())
+        for connection in connections.all():
+            # Set by Django only when a collected test asks for serialized_rollback.
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 def clear_cache():

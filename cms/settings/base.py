@@ -124,6 +124,9 @@ USE_TZ = True
 
 STATIC_ROOT = BASE_DIR / "static"
 STATIC_URL = "/static/"
+# The reference frontend's CSS and JavaScript modules, at /static/frontend/ (its HTML
+# shell, frontend/index.html, is served at / and its other routes by cms.urls).
+STATICFILES_DIRS = [("frontend", BASE_DIR / "frontend" / "assets")]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -220,3 +223,6 @@ LOGGING = {
 }
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# No third-party avatar requests from the admin (privacy; works offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
