@@ -125,9 +125,7 @@ def public_pages_query(grapple_mixin):
     class PublicPagesQuery(grapple_mixin):
         def resolve_pages(self, info, **kwargs):
             pages = grapple_mixin.resolve_pages(self, info, **kwargs)
-            if isinstance(pages, list):
-                return [page for page in pages if not _expired(page)]
-            if pages.query.is_sliced:
+            if isinstance(pages, list) or pages.query.is_sliced:  # can no longer filter in SQL
                 return [page for page in pages if not _expired(page)]
             return pages.exclude(expire_at__lte=timezone.now())
 
