@@ -1,7 +1,7 @@
 """Root fields for research content: ``publications``, ``publication``, ``researchDomains``."""
 
 import graphene
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from cms.api.connection import connection_type, paginate
 from cms.api.cursors import fingerprint
@@ -13,7 +13,12 @@ from cms.api.search import matching, parse_search
 from ..models import Publication, PublicationAuthor, ResearchDomain
 from .filters import DomainCounts, all_domains, check_year, resolve_domains
 from .sorters import ORDERINGS, PublicationSort, with_title_hits
-from .types import DomainFacetType, PublicationType, ResearchDomainType
+from .types import (
+    DomainFacetType,
+    PublicationType,
+    ResearchDomainType,
+    with_live_publication_counts,
+)
 
 
 def _authors(queryset, paths, lookup):
@@ -148,11 +153,7 @@ class PublicationQueries:
         return queryset.first()
 
     def resolve_research_domains(root, info):
-        return ResearchDomain.objects.annotate(
-            publication_count=Count(
-                "publications", filter=Q(publications__in=Publication.objects.live().values("pk"))
-            )
-        ).order_by("sort_order", "id")
+        return with_live_publication_counts(ResearchDomain.objects.order_by("sort_order", "id"))
 
 
 register_preview_type(Publication, PublicationType)

@@ -7,14 +7,20 @@ from graphene_django import DjangoObjectType
 from ..models import Publication, PublicationAuthor, ResearchDomain
 
 
+def with_live_publication_counts(domains):
+    """Annotate ``publication_count``: live publications only, through the one gate."""
+    live = Publication.objects.live().values("pk")
+    return domains.annotate(
+        publication_count=Count("publications", filter=Q(publications__in=live))
+    )
+
+
 def live_counts_by_domain(info):
     """Live publications per domain id, computed once per request."""
     cache = info.context.__dict__.setdefault("_cms_cache", {})
     if "domain_counts" not in cache:
-        rows = ResearchDomain.objects.annotate(
-            n=Count("publications", filter=Q(publications__in=Publication.objects.live()))
-        ).values_list("id", "n")
-        cache["domain_counts"] = dict(rows)
+        rows = with_live_publication_counts(ResearchDomain.objects.all())
+        cache["domain_counts"] = dict(rows.values_list("id", "publication_count"))
     return cache["domain_counts"]
 
 
