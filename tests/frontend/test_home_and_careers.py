@@ -11,8 +11,14 @@ pytestmark = LIVE_DB
 STORY_SLUG = "life-as-a-software-engineer-after-a-computer-systems-phd-at-stanford"
 
 
-def image_loaded(locator):
-    return locator.evaluate("img => img.complete && img.naturalWidth > 0")
+def wait_for_image(page, selector):
+    """Wait until the image has decoded: it loads after the text it sits beside renders."""
+    page.wait_for_function(
+        "selector => { const img = document.querySelector(selector);"
+        " return img !== null && img.complete && img.naturalWidth > 0; }",
+        arg=selector,
+        timeout=10_000,
+    )
 
 
 def test_home_shows_the_hero_the_intro_and_open_roles(browser, site_json):
@@ -83,9 +89,7 @@ def test_a_story_page_renders_its_portrait_body_and_related_publications(browser
     expect(portrait).to_have_attribute("srcset", re.compile(r"\S+ 320w, \S+ 640w"))
     expect(portrait).to_have_attribute("sizes", re.compile(r"\S"))
     expect(portrait).to_have_attribute("alt", re.compile(story["employee"]))
-    page.wait_for_function(
-        "document.querySelector('.story__portrait').naturalWidth > 0", timeout=10_000
-    )
+    wait_for_image(page, ".story__portrait")
 
     body = page.locator(".story__body")
     expect(body.locator(".rich-text p").first).to_have_text(story["summary"])
@@ -93,9 +97,7 @@ def test_a_story_page_renders_its_portrait_body_and_related_publications(browser
     expect(figure.locator("figcaption")).to_have_text(story["employee"])
     expect(figure.locator("img")).to_have_attribute("alt", re.compile(r"\S"))
     figure.locator("img").scroll_into_view_if_needed()
-    page.wait_for_function(
-        "document.querySelector('.story__figure img').naturalWidth > 0", timeout=10_000
-    )
+    wait_for_image(page, ".story__figure img")
 
     related = page.locator(".story__related .publication__title")
     expect(related).to_have_text(story["related_publications"])
@@ -104,7 +106,7 @@ def test_a_story_page_renders_its_portrait_body_and_related_publications(browser
     # Reloading the story's URL renders it again (every route is a real URL).
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text(story["title"])
-    assert image_loaded(page.locator(".story__portrait"))
+    wait_for_image(page, ".story__portrait")
 
 
 def test_a_missing_story_says_so(browser):
