@@ -1,6 +1,12 @@
 """/healthz reports whether the database and the cache answer."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
@@ -26,3 +32,45 @@ def test_an_unreachable_cache_gives_503_naming_it(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "unavailable"}
+
+
+# The database connection is the process's own, so an unreachable database is tested
+# in a fresh process whose DATABASE_URL points nowhere: a real failed connection.
+HEALTHZ_IN_A_FRESH_PROCESS = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/healthz")
+print(json.dumps({"status": response.status_code, "body": response.json()}))
+"""
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://postgres@127.0.0.1:1/test?connect_timeout=1",  # nothing listens
+        "sqlite:////nonexistent-directory/cms.sqlite3",  # cannot be opened
+    ],
+    ids=["postgresql", "sqlite"],
+)
+def test_an_unreachable_database_gives_503_naming_it(database_url):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": database_url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", HEALTHZ_IN_A_FRESH_PROCESS],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["body"] == {
+        "status": "unavailable",
+        "checks": {"database": "unavailable", "cache": "ok"},
+    }
