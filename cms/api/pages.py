@@ -11,8 +11,18 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from grapple.types.interfaces import PageInterface, get_page_interface
 from grapple.types.structures import QuerySetList
-from grapple.utils import resolve_queryset
 from wagtail.models import Page, PageViewRestriction
+from wagtail.search.backends import get_search_backend
+
+from .errors import ForbiddenError, UserInputError
+from .page_arguments import (
+    page_id,
+    page_ordering,
+    page_slice,
+    page_types_q,
+    requested_site,
+)
+from .search import parse_search
 
 
 def restricted_q():
@@ -83,30 +93,27 @@ class PublicPageInterface(PageInterface):
     search_score = graphene.Float(description="Search score, when returned by a search.")
 
     # Grapple filters relations with live().public(), which misses a page whose expiry
-    # time has passed before the scheduler unpublished it; these use ``public_pages``.
+    # time has passed before the scheduler unpublished it, and passes their arguments
+    # to the ORM unchecked; these go through ``public_page_list``.
 
     def resolve_children(self, info, **kwargs):
-        return resolve_queryset(public_pages(self.get_children()).specific(), info, **kwargs)
+        return public_page_list(self.get_children(), **kwargs)
 
     def resolve_siblings(self, info, **kwargs):
-        siblings = self.get_siblings().exclude(pk=self.pk)
-        return resolve_queryset(public_pages(siblings).specific(), info, **kwargs)
+        return public_page_list(self.get_siblings().exclude(pk=self.pk), **kwargs)
 
     def resolve_next_siblings(self, info, **kwargs):
-        siblings = self.get_next_siblings().exclude(pk=self.pk)
-        return resolve_queryset(public_pages(siblings).specific(), info, **kwargs)
+        return public_page_list(self.get_next_siblings().exclude(pk=self.pk), **kwargs)
 
     def resolve_previous_siblings(self, info, **kwargs):
-        siblings = self.get_prev_siblings().exclude(pk=self.pk)
-        return resolve_queryset(public_pages(siblings).specific(), info, **kwargs)
+        return public_page_list(self.get_prev_siblings().exclude(pk=self.pk), **kwargs)
 
     def resolve_descendants(self, info, **kwargs):
-        return resolve_queryset(public_pages(self.get_descendants()).specific(), info, **kwargs)
+        return public_page_list(self.get_descendants(), **kwargs)
 
     def resolve_ancestors(self, info, **kwargs):
         """Published, public ancestors, without Wagtail's invisible tree root."""
-        ancestors = self.get_ancestors().filter(depth__gt=1)
-        return resolve_queryset(public_pages(ancestors).specific(), info, **kwargs)
+        return public_page_list(self.get_ancestors(), **kwargs)
 
     def resolve_parent(self, info, **kwargs):
         parent_path = self.path[: -Page.steplen]
@@ -115,35 +122,111 @@ class PublicPageInterface(PageInterface):
         return public_pages(Page.objects.filter(path=parent_path)).specific().first()
 
 
+def public_page_list(
+    pages,
+    *,
+    limit=None,
+    offset=None,
+    order=None,
+    search_query=None,
+    search_operator="and",
+    id=None,
+    in_menu=None,
+):
+    """One page list (``pages``, ``children``, ...) with grapple's arguments checked.
+
+    A search runs on Wagtail's backend over all pages and is then narrowed to the
+    public ones in the same SQL statement, so the backend never sees the visibility
+    conditions (it can only filter on indexed fields) and ranking still applies.
+    """
+    start, stop = page_slice(limit, offset)
+    ordering = page_ordering(order)
+    search = parse_search(search_query, argument="searchQuery")
+    pages = public_pages(pages).filter(depth__gt=1)
+    if id is not None:
+        pages = pages.filter(pk=page_id(id, argument="id"))
+    if in_menu is not None:
+        pages = pages.filter(show_in_menus=in_menu)
+    if search is not None:
+        operator = getattr(search_operator, "value", search_operator) or "and"
+        ranked = (
+            get_search_backend()
+            .search(
+                search_query.strip(),
+                Page.objects.filter(depth__gt=1),
+                operator=operator,
+                order_by_relevance=ordering is None,
+            )
+            .annotate_score("search_score")
+            .get_queryset()
+        )
+        pages = ranked.filter(pk__in=pages.values("pk"))
+    if ordering is not None:
+        pages = pages.order_by(*ordering, "pk")
+    return pages.specific()[start:stop]
+
+
 def public_pages_query(grapple_mixin):
-    """Grapple's ``pages``/``page`` root fields, gated by ``public_pages`` as well.
+    """Grapple's ``pages``/``page`` root fields, gated by ``public_pages``, arguments checked.
 
     Grapple's own gate is ``live().public()``; an expired page stays live until
-    the scheduler runs, so both fields drop it here too.
+    the scheduler runs, so both fields use ``public_pages`` instead.
     """
 
     class PublicPagesQuery(grapple_mixin):
         def resolve_pages(self, info, **kwargs):
-            pages = grapple_mixin.resolve_pages(self, info, **kwargs)
-            if isinstance(pages, list) or pages.query.is_sliced:  # can no longer filter in SQL
-                return [page for page in pages if not _expired(page)]
-            return pages.exclude(expire_at__lte=timezone.now())
+            site = requested_site(
+                info.context, hostname=kwargs.pop("site", None), in_site=kwargs.pop("in_site")
+            )
+            pages = Page.objects.all()
+            parent = page_id(kwargs.pop("parent", None), argument="parent")
+            ancestor = page_id(kwargs.pop("ancestor", None), argument="ancestor")
+            if parent is not None or ancestor is not None:
+                argument = "parent" if parent is not None else "ancestor"
+                anchor = public_pages(Page.objects.filter(pk=parent or ancestor)).first()
+                if anchor is None:
+                    raise UserInputError(
+                        f"No published page has the id {parent or ancestor}.", field=argument
+                    )
+                pages = anchor.get_children() if parent is not None else anchor.get_descendants()
+            if site is not None:
+                pages = pages.in_site(site)
+            page_types = page_types_q(kwargs.pop("content_type", None))
+            if page_types is not None:
+                pages = pages.filter(page_types)
+            return public_page_list(pages, **kwargs)
 
         def resolve_page(self, info, **kwargs):
             if kwargs.get("token"):
                 # Our signed, expiring preview tokens (cms.preview), not grapple's.
-                from .errors import ForbiddenError
                 from .preview import preview_object
 
                 page = preview_object(kwargs["token"])
                 if not isinstance(page, Page):
                     raise ForbiddenError("This preview token is not for a page.")
                 return page
-            page = grapple_mixin.resolve_page(self, info, **kwargs)
-            return None if page is None or _expired(page) else page
+            site = requested_site(
+                info.context, hostname=kwargs.get("site"), in_site=kwargs.get("in_site")
+            )
+            pages = public_pages(Page.objects.filter(depth__gt=1))
+            if site is not None:
+                pages = pages.in_site(site)
+            page_types = page_types_q(kwargs.get("content_type"))
+            if page_types is not None:
+                pages = pages.filter(page_types)
+            if kwargs.get("id") is not None:
+                pages = pages.filter(pk=page_id(kwargs["id"], argument="id"))
+            elif kwargs.get("slug"):
+                pages = pages.filter(slug=kwargs["slug"])
+            elif kwargs.get("url_path"):
+                url_path = kwargs["url_path"]
+                url_path = url_path if url_path.endswith("/") else f"{url_path}/"
+                if site is not None:
+                    pages = pages.filter(url_path=site.root_page.url_path + url_path.lstrip("/"))
+                else:  # the shallowest page with that path under any site root
+                    pages = pages.filter(url_path__endswith=url_path)
+            else:
+                raise UserInputError("Pass one of `id`, `slug`, `urlPath` or `token`.")
+            return pages.order_by("depth", "path").specific().first()
 
     return PublicPagesQuery
-
-
-def _expired(page):
-    return page.expire_at is not None and page.expire_at <= timezone.now()

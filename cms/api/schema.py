@@ -15,6 +15,7 @@ from grapple.registry import registry
 from grapple.settings import grapple_settings
 from wagtail import hooks
 
+from .page_arguments import refuse_negative_positive_ints
 from .pages import PublicPageInterface, public_pages_query
 
 #: Root fields grapple offers that the public API must not expose.
@@ -67,6 +68,7 @@ def restrict_page_types():
 
 def build_schema():
     restrict_page_types()
+    refuse_negative_positive_ints()
 
     class Query(*query_mixins(), graphene.ObjectType):
         """Read-only public API: published content only."""

@@ -2,10 +2,13 @@
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
+
+from tests.graphql import create_portrait, create_story
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +146,14 @@ def test_only_get_and_post_are_allowed(client):
 
 
 def test_unexpected_errors_are_masked_and_carry_the_request_id(client, caplog):
-    # grapple passes `order` straight to order_by(); a bad field name raises inside it.
+    # A real server-side failure: a portrait whose file has vanished from storage
+    # cannot be resized, so the story's portrait cannot be served.
+    portrait = create_portrait("Vanished File")
+    portrait.file.storage.delete(portrait.file.name)
+    story = create_story("A story with a lost portrait", date=date(2024, 1, 2), portrait=portrait)
     response = post(
         client,
-        {"query": '{ pages(order: "no_such_column") { title } }'},
+        {"query": f'{{ story(slug: "{story.slug}") {{ title portrait {{ url }} }} }}'},
         HTTP_X_REQUEST_ID="test-request-0001",
     )
     assert response.status_code == 200
@@ -156,7 +163,7 @@ def test_unexpected_errors_are_masked_and_carry_the_request_id(client, caplog):
         "code": "INTERNAL_SERVER_ERROR",
         "requestId": "test-request-0001",
     }
-    assert "no_such_column" not in response.content.decode()
+    assert "vanished" not in response.content.decode().lower()  # no file names or paths
     assert response["X-Request-ID"] == "test-request-0001"
     logged = [r for r in caplog.records if r.name == "cms.api"]
     assert logged and "test-request-0001" in logged[0].getMessage()

@@ -240,3 +240,28 @@ def test_an_expired_page_is_not_returned_by_page_or_pages(client):
 
     assert page_at(client, STORY_URL) is None
     assert STORY_URL not in reachable_urls(client)
+
+
+PAGE_SEARCH = """
+query PageSearch($search: String) {
+  pages(searchQuery: $search) { url }
+  home: page(urlPath: "/") { descendants(searchQuery: $search) { url } }
+}
+"""
+
+
+@pytest.mark.parametrize("hide", [unpublish, password_protect, expire])
+def test_page_search_never_finds_a_hidden_page(client, hide):
+    # The search index holds every page, drafts and private ones included: the
+    # visibility gate must apply to what the search backend finds.
+    def found():
+        data = data_of(gql(client, PAGE_SEARCH, {"search": "Stanford"}))
+        return [page["url"] for page in data["pages"]], [
+            page["url"] for page in data["home"]["descendants"]
+        ]
+
+    assert found() == ([STORY_URL], [STORY_URL])
+
+    hide(story_page())
+
+    assert found() == ([], [])
