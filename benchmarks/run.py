@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cms.api.cache import bump_content_generation, content_generation  # noqa: E402
+from cms.api.cache import bump_content_generation, content_version  # noqa: E402
 from cms.api.cursors import encode_cursor, fingerprint  # noqa: E402
 from research.models import Publication  # noqa: E402
 
@@ -137,7 +137,7 @@ def deep_cursor(position):
     """The `after` cursor a client holds after walking to ``position`` (1-based), A-Z.
 
     Like every cursor the API issues, it remembers its row's index under the current
-    content generation (see ``cms.api.connection._known_position``).
+    content version (see ``cms.api.connection._known_position``).
     """
     row = (
         Publication.objects.live()
@@ -149,7 +149,7 @@ def deep_cursor(position):
         fingerprint=fingerprint("title", None, [], None),
         values=list(row),
         index=position - 1,
-        generation=content_generation(),
+        version=content_version(),
     )
 
 

@@ -4,11 +4,12 @@ Publishing, unpublishing, scheduling going live and deleting any page or
 snippet, and saving any object of a content app, bump the content generation
 (``cms.api.cache``): the editor's request has not returned yet when the next
 reader is already served fresh data. It bumps again after the transaction
-commits, so a reader who cached the old state in between is not served it.
+commits, so a reader who cached the old state in between is not served it, and
+then looks up the next expiry time that cached answers must not outlive.
 """
 
 from django.apps import apps
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from wagtail.models import DraftStateMixin, Page
@@ -16,7 +17,11 @@ from wagtail.signals import page_published, page_unpublished, published, unpubli
 from wagtail.snippets.models import get_snippet_models
 
 from . import webhooks
-from .api.cache import bump_content_generation
+from .api.cache import (
+    bump_content_generation,
+    forget_next_expiry_time,
+    refresh_next_expiry_time,
+)
 from .api.conf import api_setting
 from .models import WebhookEvent
 
@@ -25,7 +30,24 @@ def invalidate(**kwargs):
     if kwargs.get("raw"):
         return
     bump_content_generation()
-    transaction.on_commit(bump_content_generation)
+    if not _pending(after_commit):  # one publish saves many rows: once per transaction
+        transaction.on_commit(after_commit)
+
+
+def after_commit():
+    bump_content_generation()
+    try:
+        refresh_next_expiry_time()  # an expiry time may have been set, moved or removed
+    except DatabaseError:
+        # Mid-``migrate`` (a data migration saving pages) not every table exists yet:
+        # forget the time instead; the next read looks it up.
+        forget_next_expiry_time()
+
+
+def _pending(callback):
+    """Whether ``callback`` already waits for the current transaction to commit (a
+    rolled-back savepoint or transaction drops its callbacks, so this stays true)."""
+    return any(pending is callback for _, pending, _ in transaction.get_connection().run_on_commit)
 
 
 def _content_model(sender):

@@ -4,17 +4,30 @@ Every cached response key includes the *content generation*, a counter that
 any published, unpublished or deleted content bumps (``cms.signals``). A bump
 makes every earlier entry unreachable at once, so the next read after a publish
 sees the change; stale entries simply expire.
+
+Expiry needs no edit: a live item stops being public when its ``expire_at``
+passes, whether or not the scheduler has unpublished it yet. So keys also hold
+the next expiry time of live content: once it has passed, every earlier entry
+is unreachable, as after a publish. HTTP caches are told the same
+(``fresh_for`` caps ``Cache-Control``).
 """
 
 import hashlib
 import json
+import math
 import time
 
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models import Min
+from django.utils import timezone
 
 from .conf import api_setting
 
 GENERATION_KEY = "cms:api:generation"
+NEXT_EXPIRY_KEY = "cms:api:next-expiry"
+#: Stored for "no live content has an expiry time" (the cache cannot hold ``None``).
+NO_EXPIRY = 0
 
 
 def _fresh_generation():
@@ -38,9 +51,16 @@ def bump_content_generation():
         cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
+def content_version():
+    """What cached answers depend on: the content generation and the next expiry time
+    (in milliseconds), as one short string."""
+    expiry = next_expiry_time()
+    return f"{content_generation()}.{0 if expiry is None else round(expiry * 1000)}"
+
+
 def response_key(query, variables, operation_name):
     material = json.dumps(
-        [content_generation(), query, variables or {}, operation_name or ""],
+        [content_version(), query, variables or {}, operation_name or ""],
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -53,6 +73,59 @@ def cached_response(key):
 
 def store_response(key, body):
     cache.set(key, body, timeout=api_setting("RESPONSE_CACHE_SECONDS"))
+
+
+def fresh_for(seconds):
+    """``seconds``, or fewer when live content expires sooner: how long an HTTP cache
+    may keep an answer computed now (0 when an expiry is less than a second away)."""
+    next_expiry = next_expiry_time()
+    if next_expiry is None:
+        return seconds
+    return max(0, min(seconds, math.floor(next_expiry - time.time())))
+
+
+def next_expiry_time():
+    """The earliest future ``expire_at`` of live content, as a UNIX time, or ``None``.
+
+    Kept in the cache; recomputed (one query per model with an expiry) only when
+    missing or passed, and after each committed content change (``cms.signals``).
+    """
+    stored = cache.get(NEXT_EXPIRY_KEY)
+    if stored is None or (stored != NO_EXPIRY and stored <= time.time()):
+        stored = refresh_next_expiry_time()
+    return None if stored == NO_EXPIRY else stored
+
+
+def refresh_next_expiry_time():
+    now = timezone.now()
+    times = [
+        model._default_manager.filter(live=True, expire_at__gt=now).aggregate(
+            next=Min("expire_at")
+        )["next"]
+        for model in _expiring_models()
+    ]
+    times = [moment for moment in times if moment is not None]
+    stored = min(times).timestamp() if times else NO_EXPIRY
+    cache.set(NEXT_EXPIRY_KEY, stored, timeout=None)
+    return stored
+
+
+def forget_next_expiry_time():
+    cache.delete(NEXT_EXPIRY_KEY)
+
+
+def _expiring_models():
+    """Pages (one table for all page types) and snippets with drafts and schedules."""
+    from wagtail.models import DraftStateMixin, Page
+
+    content_apps = api_setting("CONTENT_APPS")
+    return [Page] + [
+        model
+        for model in apps.get_models()
+        if issubclass(model, DraftStateMixin)
+        and not issubclass(model, Page)
+        and model._meta.app_label in content_apps
+    ]
 
 
 def query_hash(query):
@@ -73,7 +146,7 @@ def cached_for_content(namespace, parts, compute):
     For expensive derived values that many responses share, e.g. the counts of
     one search and filter across all of its pages.
     """
-    material = json.dumps([content_generation(), parts], sort_keys=True, default=str)
+    material = json.dumps([content_version(), parts], sort_keys=True, default=str)
     key = f"cms:api:{namespace}:" + hashlib.sha256(material.encode()).hexdigest()
     value = cache.get(key)
     if value is None:

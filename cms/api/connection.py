@@ -17,7 +17,7 @@ from functools import cached_property
 import graphene
 from django.db.models import F, Q
 
-from .cache import content_generation
+from .cache import content_version
 from .conf import api_setting
 from .cursors import decode_cursor, encode_cursor
 from .errors import UserInputError
@@ -190,14 +190,14 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
             return count_total() - len(rows)  # the last page
         return queryset.filter(ordering.beyond(ordering.values_of(rows[0]), forward=False)).count()
 
-    generation = content_generation()
+    version = content_version()
     cursors = [
         encode_cursor(
             sort=ordering.name,
             fingerprint=fingerprint,
             values=ordering.values_of(row),
             index=None if known_before is None else known_before + offset,
-            generation=generation,
+            version=version,
         )
         for offset, row in enumerate(rows)
     ]
@@ -207,15 +207,15 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
 def _known_position(window, bounds, row_count):
     """Rows before this page, when known without counting; else None.
 
-    A keyset cursor remembers its row's index and the content generation it was
-    issued under. While no content has changed since (same generation), that
+    A keyset cursor remembers its row's index and the content version it was
+    issued under. While no content has changed or expired since (same version), that
     index is still exact, so walking page by page never counts again; after any
     publish the position is counted afresh.
     """
     if window.forward and "after" not in bounds:
         return 0
     cursor = bounds.get("after") if window.forward else bounds.get("before")
-    if cursor is None or "n" not in cursor or cursor.get("g") != content_generation():
+    if cursor is None or "n" not in cursor or cursor.get("g") != content_version():
         return None
     return cursor["n"] + 1 if window.forward else max(cursor["n"] - row_count, 0)
 

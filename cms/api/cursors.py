@@ -17,8 +17,8 @@ from .errors import UserInputError
 SALT = "cms.api.cursor"
 
 
-def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, generation=None):
-    """``values``: keyset sort key; ``position``: offset cursor; ``index``/``generation``:
+def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, version=None):
+    """``values``: keyset sort key; ``position``: offset cursor; ``index``/``version``:
     the row's index when it was known, valid while content is unchanged."""
     payload = {"s": sort, "f": fingerprint}
     if values is not None:
@@ -27,7 +27,7 @@ def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, 
         payload["p"] = position
     if index is not None:
         payload["n"] = index
-        payload["g"] = generation
+        payload["g"] = version
     return signing.dumps(payload, salt=SALT, compress=False)
 
 

@@ -261,7 +261,8 @@ class PublicGraphQLView(GraphQLView):
         if cacheable and status == 200:
             if request.method == "GET":
                 cache_control = "public, max-age={}, s-maxage={}".format(
-                    api_setting("BROWSER_MAX_AGE"), api_setting("CDN_MAX_AGE")
+                    response_cache.fresh_for(api_setting("BROWSER_MAX_AGE")),
+                    response_cache.fresh_for(api_setting("CDN_MAX_AGE")),
                 )
             else:
                 cache_control = "no-cache"

@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from careers.models import StoryPage
@@ -95,6 +98,47 @@ def test_page_changes_invalidate_too(client):
     story = StoryPage.objects.get()
     PageViewRestriction.objects.create(page=story, restriction_type="password", password="x")
     assert get(client, query).json()["data"]["stories"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("model", ["publication", "story"])
+def test_an_expiry_passing_refreshes_cached_answers_with_no_edit_and_no_scheduler(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries, model
+):
+    # Given: live content that expires in an hour, saved as an editor would (the
+    # transaction commits), and answers cached while it is still public.
+    expires = timezone.now() + timedelta(hours=1)
+    field = f"{model}s" if model == "publication" else "stories"
+    if model == "publication":
+        query = "{ publications(first: 100) { totalCount edges { node { title } } } }"
+        with django_capture_on_commit_callbacks(execute=True):
+            create_publication("A Paper That Expires", expire_at=expires)
+    else:
+        query = "{ stories { totalCount edges { node { title } } } }"
+        with django_capture_on_commit_callbacks(execute=True):
+            story = StoryPage.objects.get()
+            story.expire_at = expires
+            story.save_revision(log_action=False).publish(log_action=False)
+    connection = get(client, query).json()["data"][field]
+    total = connection["totalCount"]
+    assert len(connection["edges"]) == total
+    with django_assert_num_queries(0):
+        cached = get(client, query)
+    assert cached.json()["data"][field]["totalCount"] == total
+
+    # Half a minute before the expiry, a CDN may keep an answer for half a minute.
+    with time_machine.travel(expires - timedelta(seconds=30), tick=False):
+        cache_control = get(client, query)["Cache-Control"]
+    assert cache_control == "public, max-age=0, s-maxage=30"
+
+    # When: the expiry time passes; nobody edits, the scheduler has not run.
+    with time_machine.travel(expires + timedelta(seconds=1), tick=False):
+        after = get(client, query)
+
+    # Then: the next read no longer has it, in the list or in the count.
+    connection = after.json()["data"][field]
+    assert connection["totalCount"] == total - 1
+    assert len(connection["edges"]) == total - 1
+    assert after["Cache-Control"] == "public, max-age=0, s-maxage=60"  # nothing else expires
 
 
 def test_an_unknown_persisted_query_hash_asks_for_the_query(client):
