@@ -9,7 +9,7 @@ Expiry needs no edit: a live item stops being public when its ``expire_at``
 passes, whether or not the scheduler has unpublished it yet. So keys also hold
 the next expiry time of live content: once it has passed, every earlier entry
 is unreachable, as after a publish. HTTP caches are told the same
-(``fresh_for`` caps ``Cache-Control``).
+(``seconds_until_expiry`` caps ``Cache-Control``).
 """
 
 import hashlib
@@ -53,9 +53,11 @@ def bump_content_generation():
 
 def content_version():
     """What cached answers depend on: the content generation and the next expiry time
-    (in milliseconds), as one short string."""
-    expiry = next_expiry_time()
-    return f"{content_generation()}.{0 if expiry is None else round(expiry * 1000)}"
+    (in milliseconds), as one short string. One cache round trip when both are known."""
+    known = cache.get_many([GENERATION_KEY, NEXT_EXPIRY_KEY])
+    generation = known.get(GENERATION_KEY) or content_generation()
+    expiry = _usable_expiry(known.get(NEXT_EXPIRY_KEY))
+    return f"{generation}.{0 if expiry is None else round(expiry * 1000)}"
 
 
 def response_key(query, variables, operation_name):
@@ -75,13 +77,13 @@ def store_response(key, body):
     cache.set(key, body, timeout=api_setting("RESPONSE_CACHE_SECONDS"))
 
 
-def fresh_for(seconds):
-    """``seconds``, or fewer when live content expires sooner: how long an HTTP cache
-    may keep an answer computed now (0 when an expiry is less than a second away)."""
+def seconds_until_expiry():
+    """Whole seconds until live content next expires (``None`` if nothing will): how long
+    an HTTP cache may keep an answer computed now."""
     next_expiry = next_expiry_time()
     if next_expiry is None:
-        return seconds
-    return max(0, min(seconds, math.floor(next_expiry - time.time())))
+        return None
+    return max(0, math.floor(next_expiry - time.time()))
 
 
 def next_expiry_time():
@@ -90,7 +92,10 @@ def next_expiry_time():
     Kept in the cache; recomputed (one query per model with an expiry) only when
     missing or passed, and after each committed content change (``cms.signals``).
     """
-    stored = cache.get(NEXT_EXPIRY_KEY)
+    return _usable_expiry(cache.get(NEXT_EXPIRY_KEY))
+
+
+def _usable_expiry(stored):
     if stored is None or (stored != NO_EXPIRY and stored <= time.time()):
         stored = refresh_next_expiry_time()
     return None if stored == NO_EXPIRY else stored

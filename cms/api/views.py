@@ -260,10 +260,12 @@ class PublicGraphQLView(GraphQLView):
         etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
         if cacheable and status == 200:
             if request.method == "GET":
-                cache_control = "public, max-age={}, s-maxage={}".format(
-                    response_cache.fresh_for(api_setting("BROWSER_MAX_AGE")),
-                    response_cache.fresh_for(api_setting("CDN_MAX_AGE")),
-                )
+                # Never past the next expiry time: the answer is wrong from then on.
+                left = response_cache.seconds_until_expiry()
+                browser, cdn = api_setting("BROWSER_MAX_AGE"), api_setting("CDN_MAX_AGE")
+                if left is not None:
+                    browser, cdn = min(browser, left), min(cdn, left)
+                cache_control = f"public, max-age={browser}, s-maxage={cdn}"
             else:
                 cache_control = "no-cache"
             if etag in request.headers.get("If-None-Match", ""):
