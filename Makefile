@@ -26,7 +26,7 @@ run: install
 	$(PY) manage.py load_initial_data
 	$(PY) manage.py ensure_dev_admin
 	@# In the background, stopping with the server: the scheduler (publishes scheduled
-	@# and unpublishes expired content every minute) and the webhook delivery worker.
+	@# and unpublishes expired content when their time comes) and the webhook worker.
 	trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py run_scheduler & \
 	$(PY) manage.py db_worker --backend webhooks --queue-name webhooks --no-reload & \

@@ -17,10 +17,10 @@ import json
 import math
 import time
 
-from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Min
 from django.utils import timezone
+
+from cms.scheduling import earliest_expiry
 
 from .conf import api_setting
 
@@ -102,35 +102,14 @@ def _usable_expiry(stored):
 
 
 def refresh_next_expiry_time():
-    now = timezone.now()
-    times = [
-        model._default_manager.filter(live=True, expire_at__gt=now).aggregate(
-            next=Min("expire_at")
-        )["next"]
-        for model in _expiring_models()
-    ]
-    times = [moment for moment in times if moment is not None]
-    stored = min(times).timestamp() if times else NO_EXPIRY
+    expiry = earliest_expiry(timezone.now())
+    stored = expiry.timestamp() if expiry is not None else NO_EXPIRY
     cache.set(NEXT_EXPIRY_KEY, stored, timeout=None)
     return stored
 
 
 def forget_next_expiry_time():
     cache.delete(NEXT_EXPIRY_KEY)
-
-
-def _expiring_models():
-    """Pages (one table for all page types) and snippets with drafts and schedules."""
-    from wagtail.models import DraftStateMixin, Page
-
-    content_apps = api_setting("CONTENT_APPS")
-    return [Page] + [
-        model
-        for model in apps.get_models()
-        if issubclass(model, DraftStateMixin)
-        and not issubclass(model, Page)
-        and model._meta.app_label in content_apps
-    ]
 
 
 def query_hash(query):
@@ -146,7 +125,7 @@ def persist_query(sha256_hash, query):
 
 
 def cached_for_content(namespace, parts, compute):
-    """``compute()``, remembered until content changes (same generation as responses).
+    """``compute()``, remembered until content changes or expires (like responses).
 
     For expensive derived values that many responses share, e.g. the counts of
     one search and filter across all of its pages.

@@ -1,6 +1,8 @@
 """Scheduled publishing and expiry, end to end through the API. Time is driven
 explicitly: a schedule is moved into the past, then the scheduler runs."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -113,3 +115,35 @@ def test_a_scheduled_story_page_goes_live_with_the_scheduler(client):
     data = data_of(gql(client, stories))["stories"]
     assert data["totalCount"] == 1
     assert data["edges"][0]["node"]["slug"] == story.slug
+
+
+def scheduler_output():
+    output = io.StringIO()
+    call_command("run_scheduler", "--once", "--interval", "60", stdout=output)
+    return output.getvalue()
+
+
+def next_round_seconds(output):
+    return float(re.search(r"Next round in ([\d.]+) s", output).group(1))
+
+
+def test_the_scheduler_waits_a_minute_when_nothing_is_scheduled_soon():
+    assert next_round_seconds(scheduler_output()) == 60.0
+
+
+@pytest.mark.parametrize("what", ["go-live", "expiry"])
+def test_the_scheduler_wakes_right_when_the_next_schedule_is_due(what):
+    # A publication going live (or expiring) in 20 seconds: the scheduler does not
+    # sleep its usual minute but wakes just after that time, so it is live on time.
+    due = timezone.now() + timedelta(seconds=20)
+    if what == "go-live":
+        quokka = create_publication("Quokka Genomics", publish=False)
+        quokka.go_live_at = due
+        quokka.save_revision(approved_go_live_at=due, log_action=False).publish(log_action=False)
+    else:
+        create_publication("Quokka Genomics", expire_at=due)
+
+    output = scheduler_output()
+
+    assert f"Next scheduled change at {due.isoformat()}" in output
+    assert 19 <= next_round_seconds(output) <= 20.5
