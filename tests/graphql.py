@@ -107,9 +107,11 @@ def create_publication(
 
 
 def create_story(
-    title, *, date, team=None, person=None, person_name="", portrait=None, related=()
+    title, *, date, team=None, person=None, person_name="", portrait=None, related=(), body=()
 ):
-    """A published story page under the seed's story index (a typed name if no person)."""
+    """A published story page under the seed's story index (a typed name if no person).
+
+    ``body`` is the StreamField's raw form: ``[{"type": "heading", "value": "…"}, …]``."""
     story = StoryPage(
         title=title,
         slug=slugify(title),
@@ -119,6 +121,7 @@ def create_story(
         team=Team.objects.get(slug=team) if team else None,
         portrait=portrait,
         summary=f"Summary of {title}.",
+        body=list(body),
         date=date,
         related_publications=[
             StoryRelatedPublication(publication=publication, sort_order=position)

@@ -9,6 +9,7 @@ from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
 from cms.api.pages import public_pages
 from cms.api.prefetch import PrefetchPlan, nested_paths, selected_paths
+from cms.api.streams import bind_in_bulk
 from research.api.schema import PUBLICATION_PREFETCH
 from research.models import Publication
 
@@ -154,6 +155,8 @@ class CareersQueries:
             before=before,
             fingerprint=fingerprint(organization, team),
         )
+        if "body" in paths:
+            bind_in_bulk([edge.node.body for edge in page.edges])
         if not page.edges:
             # An empty page is only an answer if the filters name things that exist.
             if organization is not None:

@@ -50,7 +50,13 @@ STORY_FIELDS = """
   team { name }
   portrait { url width height alt srcset }
   summary
-  body { blockType field }
+  body {
+    blockType field
+    ... on RichTextBlock { value }
+    ... on CharBlock { value }
+    ... on ImageWithCaptionBlock { caption altText image { url width height title } }
+    ... on QuoteBlock { quote attribution }
+  }
   relatedPublications { title authors { name person { slug } } domain { slug name } }
   date
 """
@@ -224,7 +230,15 @@ def test_the_seed_story_has_every_contract_field(client):
     [node] = [edge["node"] for edge in connection["edges"]]
     portrait = node.pop("portrait")
     related = node.pop("relatedPublications")
-    assert node == expected_seed_story()
+    body = node.pop("body")
+    expected = expected_seed_story()
+    assert [{"blockType": b["blockType"], "field": b["field"]} for b in body] == expected.pop(
+        "body"
+    )
+    assert node == expected
+    paragraph, figure = body
+    assert paragraph["value"].startswith("<p>Hear Shoumik Palkar")
+    assert figure["caption"] == "Shoumik Palkar" and figure["image"]["width"] == 800
     # The 800×1000 portrait gets 320 and 640 renditions (nothing larger than the original).
     check_portrait(
         portrait,
@@ -429,14 +443,17 @@ def test_a_story_cursor_is_refused_under_other_filters(client, more_stories, arg
 
 # --- Constant SQL ------------------------------------------------------------------
 
-MAX_STORY_QUERIES = 6
+#: The page of stories, portrait renditions, related publications, their authors,
+#: body images, their renditions, the total count.
+MAX_STORY_QUERIES = 7
 
 
 def test_a_stories_page_costs_the_same_few_queries_at_any_size(
     client, django_assert_max_num_queries
 ):
-    # Given: four more stories, each with its own person, team, portrait and related
-    # publications (with linked authors), so every relation has rows on every story.
+    # Given: four more stories, each with its own person, team, portrait, related
+    # publications (with linked authors) and a body with images of its own, so every
+    # relation and block type has rows on every story.
     publications = list(Publication.objects.order_by("id")[:6])
     for number in range(4):
         person = Person.objects.create(name=f"Person {number}", slug=f"person-{number}")
@@ -449,6 +466,22 @@ def test_a_stories_page_costs_the_same_few_queries_at_any_size(
             related=[
                 create_publication(f"Paper {number}", authors=[("P.", person)]),
                 *publications[number : number + 2],
+            ],
+            body=[
+                {"type": "heading", "value": f"Chapter {number}"},
+                {"type": "paragraph", "value": f"<p>Paragraph {number}.</p>"},
+                *(
+                    {
+                        "type": "image",
+                        "value": {
+                            "image": create_portrait(f"Figure {number}.{figure}").pk,
+                            "caption": f"Figure {figure}",
+                            "alt_text": "",
+                        },
+                    }
+                    for figure in range(2)
+                ),
+                {"type": "quote", "value": {"quote": "Ship it.", "attribution": person.name}},
             ],
         )
     # Warm-up (see ``measure_queries``); it also generates and stores the renditions.
@@ -465,4 +498,12 @@ def test_a_stories_page_costs_the_same_few_queries_at_any_size(
     assert len(page["edges"]) == 5
     assert all(edge["node"]["portrait"] for edge in page["edges"])
     assert all(len(edge["node"]["relatedPublications"]) >= 2 for edge in page["edges"])
+    figures = [
+        block["image"]
+        for edge in page["edges"]
+        if edge["node"]["title"].startswith("Story ")
+        for block in edge["node"]["body"]
+        if block["blockType"] == "ImageWithCaptionBlock"
+    ]
+    assert len(figures) == 8 and all(figure["url"] and figure["width"] for figure in figures)
     assert one_story == all_stories
