@@ -15,6 +15,7 @@ from grapple.registry import registry
 from grapple.settings import grapple_settings
 from wagtail import hooks
 
+from .images import guard_image_renditions
 from .page_arguments import refuse_negative_positive_ints
 from .pages import PublicPageInterface, public_pages_query
 
@@ -69,6 +70,7 @@ def restrict_page_types():
 def build_schema():
     restrict_page_types()
     refuse_negative_positive_ints()
+    guard_image_renditions()
 
     class Query(*query_mixins(), graphene.ObjectType):
         """Read-only public API: published content only."""

@@ -170,6 +170,13 @@ GRAPPLE = {
     "EXPOSE_GRAPHIQL": False,
     "PAGE_SIZE": 12,
     "MAX_PAGE_SIZE": 100,
+    # The only renditions the API makes (each is a resize and a stored file): widths
+    # for srcset, in JPEG/PNG as uploaded or WebP. Anything else is refused.
+    "ALLOWED_IMAGE_FILTERS": [
+        f"width-{width}{suffix}"
+        for width in (320, 640, 960, 1280, 1920)
+        for suffix in ("", "|format-webp")
+    ],
 }
 
 

@@ -1,0 +1,51 @@
+"""Grapple's image renditions, limited to a fixed set and refused with a clear error.
+
+Each new rendition is an image resized on the server and a file kept forever, so
+letting a client ask for any ``rendition(width: …)`` or ``srcSet(sizes: […])``
+would let anyone fill the disk and the CPU. Only ``GRAPPLE["ALLOWED_IMAGE_FILTERS"]``
+is made; grapple itself answers anything else with an internal error (``rendition``)
+or drops it silently (``srcSet``): here both are a BAD_USER_INPUT error that lists
+what is allowed.
+"""
+
+from grapple.settings import grapple_settings
+from grapple.types.images import ImageObjectType, rendition_allowed
+
+from .errors import UserInputError
+
+
+def allowed_filters():
+    return list(grapple_settings.ALLOWED_IMAGE_FILTERS or [])
+
+
+def _refuse(argument, asked):
+    raise UserInputError(
+        f"The image rendition {asked!r} is not offered. Ask for one of: "
+        f"{', '.join(allowed_filters())}.",
+        field=argument,
+    )
+
+
+def guard_image_renditions():
+    """Wrap grapple's image resolvers; called before the schema is built."""
+    if getattr(ImageObjectType, "_renditions_guarded", False):
+        return
+    resolve_rendition = ImageObjectType.resolve_rendition
+    resolve_src_set = ImageObjectType.resolve_src_set
+
+    def checked_rendition(instance, info, **kwargs):
+        spec = "|".join(f"{key}-{value}" for key, value in kwargs.items() if key != "preserve_svg")
+        if not rendition_allowed(spec):
+            _refuse("rendition", spec)
+        return resolve_rendition(instance, info, **kwargs)
+
+    def checked_src_set(instance, info, sizes, format=None, **kwargs):
+        suffix = f"|format-{format}" if format else ""
+        for width in sizes:
+            if width is None or not rendition_allowed(f"width-{width}{suffix}"):
+                _refuse("srcSet", f"width-{width}{suffix}")
+        return resolve_src_set(instance, info, sizes, format, **kwargs)
+
+    ImageObjectType.resolve_rendition = staticmethod(checked_rendition)
+    ImageObjectType.resolve_src_set = staticmethod(checked_src_set)
+    ImageObjectType._renditions_guarded = True
