@@ -146,4 +146,4 @@ def test_the_scheduler_wakes_right_when_the_next_schedule_is_due(what):
     output = scheduler_output()
 
     assert f"Next scheduled change at {due.isoformat()}" in output
-    assert 19 <= next_round_seconds(output) <= 20.5
+    assert 10 <= next_round_seconds(output) <= 20.5  # not the usual 60 (slow CI allowed)
