@@ -16,3 +16,14 @@ CACHES = cache_settings(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 CMS_API = {**CMS_API, "RATE_LIMIT_REQUESTS": 0}  # noqa: F405 (rate-limit tests turn it on)
 GRAPHIQL = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file in WAL mode, not Django's shared in-memory test database: the browser
+    # tests' live server answers the admin's concurrent requests (preview, editing
+    # session pings) on several threads, which share one in-memory connection and
+    # then fail with "table is locked"; with a file each thread has its own
+    # connection, readers never wait and writers wait their turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
