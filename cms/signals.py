@@ -45,8 +45,8 @@ def after_commit():
 
 
 def _pending(callback):
-    """Whether ``callback`` already waits for the current transaction to commit (a
-    rolled-back savepoint or transaction drops its callbacks, so this stays true)."""
+    """Whether ``callback`` already waits for the current transaction to commit. A
+    rolled-back savepoint or transaction drops its callbacks, so the answer stays right."""
     return any(pending is callback for _, pending, _ in transaction.get_connection().run_on_commit)
 
 

@@ -76,16 +76,23 @@ class Window:
     forward: bool
 
 
+def checked_page_size(name, value):
+    """``value`` when it is a page size the API serves (1..MAX_PAGE_SIZE); refused,
+    never capped, otherwise. ``None`` (not given) passes through."""
+    max_size = api_setting("MAX_PAGE_SIZE")
+    if value is not None and not 1 <= value <= max_size:
+        raise UserInputError(
+            f"`{name}` must be between 1 and {max_size}; got {value}.", field=name
+        )
+    return value
+
+
 def page_window(first, last):
     """Validate ``first``/``last``; refuse rather than cap."""
-    max_size = api_setting("MAX_PAGE_SIZE")
     if first is not None and last is not None:
         raise UserInputError("Pass either `first` or `last`, not both.", field="first")
-    for name, value in (("first", first), ("last", last)):
-        if value is not None and not 1 <= value <= max_size:
-            raise UserInputError(
-                f"`{name}` must be between 1 and {max_size}; got {value}.", field=name
-            )
+    checked_page_size("first", first)
+    checked_page_size("last", last)
     if last is not None:
         return Window(size=last, forward=False)
     return Window(

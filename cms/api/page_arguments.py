@@ -15,6 +15,7 @@ from grapple.types.structures import PositiveInt
 from wagtail.models import Page, Site
 
 from .conf import api_setting
+from .connection import checked_page_size
 from .errors import UserInputError
 
 #: What page lists may be ordered by. Each is a ``FilterField`` of ``Page``, so an
@@ -39,13 +40,8 @@ def page_ordering(order):
 
 def page_slice(limit, offset):
     """The ``[start:stop]`` of a page list: ``limit`` is refused, never capped."""
-    max_size = api_setting("MAX_PAGE_SIZE")
-    if limit is None:
+    if checked_page_size("limit", limit) is None:
         limit = api_setting("DEFAULT_PAGE_SIZE")
-    elif not 1 <= limit <= max_size:
-        raise UserInputError(
-            f"`limit` must be between 1 and {max_size}; got {limit}.", field="limit"
-        )
     offset = 0 if offset is None else offset
     if offset < 0:
         raise UserInputError(f"`offset` cannot be negative; got {offset}.", field="offset")
@@ -74,9 +70,9 @@ def _page_model(label):
     if model is None or not issubclass(model, Page) or model is Page:
         known = ", ".join(
             sorted(
-                model._meta.label
-                for model in apps.get_models()
-                if issubclass(model, Page) and model is not Page
+                page_model._meta.label
+                for page_model in apps.get_models()
+                if issubclass(page_model, Page) and page_model is not Page
             )
         )
         raise UserInputError(

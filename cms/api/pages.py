@@ -182,18 +182,16 @@ def public_pages_query(grapple_mixin):
             parent = page_id(kwargs.pop("parent", None), argument="parent")
             ancestor = page_id(kwargs.pop("ancestor", None), argument="ancestor")
             if parent is not None or ancestor is not None:
+                # As in grapple, `parent` wins when both are given.
                 argument = "parent" if parent is not None else "ancestor"
-                anchor = public_pages(Page.objects.filter(pk=parent or ancestor)).first()
+                anchor_id = parent if parent is not None else ancestor
+                anchor = public_pages(Page.objects.filter(pk=anchor_id)).first()
                 if anchor is None:
                     raise UserInputError(
-                        f"No published page has the id {parent or ancestor}.", field=argument
+                        f"No published page has the id {anchor_id}.", field=argument
                     )
                 pages = anchor.get_children() if parent is not None else anchor.get_descendants()
-            if site is not None:
-                pages = pages.in_site(site)
-            page_types = page_types_q(kwargs.pop("content_type", None))
-            if page_types is not None:
-                pages = pages.filter(page_types)
+            pages = _in_site_of_types(pages, site, kwargs.pop("content_type", None))
             return public_page_list(pages, **kwargs)
 
         def resolve_page(self, info, **kwargs):
@@ -208,12 +206,9 @@ def public_pages_query(grapple_mixin):
             site = requested_site(
                 info.context, hostname=kwargs.get("site"), in_site=kwargs.get("in_site")
             )
-            pages = public_pages(Page.objects.filter(depth__gt=1))
-            if site is not None:
-                pages = pages.in_site(site)
-            page_types = page_types_q(kwargs.get("content_type"))
-            if page_types is not None:
-                pages = pages.filter(page_types)
+            pages = _in_site_of_types(
+                public_pages(Page.objects.filter(depth__gt=1)), site, kwargs.get("content_type")
+            )
             if kwargs.get("id") is not None:
                 pages = pages.filter(pk=page_id(kwargs["id"], argument="id"))
             elif kwargs.get("slug"):
@@ -230,3 +225,11 @@ def public_pages_query(grapple_mixin):
             return pages.order_by("depth", "path").specific().first()
 
     return PublicPagesQuery
+
+
+def _in_site_of_types(pages, site, content_type):
+    """``pages`` narrowed by the ``site``/``inSite`` and ``contentType`` arguments."""
+    if site is not None:
+        pages = pages.in_site(site)
+    page_types = page_types_q(content_type)
+    return pages if page_types is None else pages.filter(page_types)

@@ -11,8 +11,10 @@ from django.db.models import Prefetch, prefetch_related_objects
 from wagtail.blocks import StreamValue, StructValue
 from wagtail.images import get_image_model
 
+from .images import allowed_filters
 
-def bind_in_bulk(stream_values, *, rendition_filters=None):
+
+def bind_in_bulk(stream_values):
     """Convert every block of ``stream_values`` (StreamValues of one StreamField).
 
     Reaches into ``StreamValue``'s private ``_raw_data``/``_bound_blocks``: Wagtail
@@ -38,10 +40,11 @@ def bind_in_bulk(stream_values, *, rendition_filters=None):
             stream._bound_blocks[index] = StreamValue.StreamChild(
                 child_block, value, id=stream._raw_data[index].get("id")
             )
-    _prefetch_renditions(streams, rendition_filters)
+    _prefetch_renditions(streams)
 
 
-def _prefetch_renditions(streams, filters):
+def _prefetch_renditions(streams):
+    """The renditions the API may serve (``ALLOWED_IMAGE_FILTERS``) of every image."""
     image_model = get_image_model()
     images = [
         value
@@ -53,8 +56,8 @@ def _prefetch_renditions(streams, filters):
     if not images:
         return
     renditions = image_model.get_rendition_model().objects.all()
-    if filters is not None:
-        renditions = renditions.filter(filter_spec__in=filters)
+    if allowed_filters():
+        renditions = renditions.filter(filter_spec__in=allowed_filters())
     prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
 
 
