@@ -12,6 +12,12 @@ pytestmark = LIVE_DB
 STATUS = ".results__status"
 
 
+def open_seed_page(browser):
+    """Open the Publications page and wait for the seed's first page of results."""
+    browser.goto("/publications/")
+    expect(browser.page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+
+
 def titles(page):
     return page.locator(".publication-list .publication__title").all_inner_texts()
 
@@ -73,8 +79,7 @@ def test_first_page_is_the_seed_page(browser, publications_json, domains):
 
 def test_typing_narrows_the_list_and_updates_the_counts(browser, publications_json, domains):
     page = browser.page
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
 
     page.get_by_label("Search publications").press_sequentially("lake", delay=60)
     expect(page).to_have_url(re.compile(r"/publications/\?q=lake$"))
@@ -93,8 +98,7 @@ def test_ticking_a_domain_filters_the_list_and_changes_the_url(
     browser, publications_json, domains
 ):
     page = browser.page
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
     in_domain = [item for item in publications_json if item["domain"] == "ai-and-ml"]
 
     page.get_by_label("AI and ML").check()
@@ -115,8 +119,7 @@ def test_ticking_a_domain_filters_the_list_and_changes_the_url(
 
 def test_next_then_previous_returns_to_the_same_items(browser):
     page = browser.page
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
     first_page = titles(page)
     expect(page.locator(".pager [aria-disabled]")).to_have_text("Previous")
 
@@ -148,8 +151,7 @@ def test_next_then_previous_returns_to_the_same_items(browser):
 def test_back_restores_the_previous_state(browser, publications_json):
     page = browser.page
     distributed = sum(item["domain"] == "distributed-systems" for item in publications_json)
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
     first_page = titles(page)
 
     page.get_by_label("Distributed Systems").check()
@@ -205,8 +207,7 @@ def focus_is_visible(page):
 
 def test_keyboard_only_search_filters_and_sort(browser, publications_json):
     page = browser.page
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
 
     # The first Tab reaches the skip link.
     page.keyboard.press("Tab")
@@ -247,8 +248,7 @@ def test_keyboard_only_search_filters_and_sort(browser, publications_json):
 
 def test_paging_by_keyboard_moves_focus_to_the_results(browser):
     page = browser.page
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
     page.get_by_role("link", name="Next").focus()
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
@@ -285,8 +285,7 @@ def test_empty_results_and_api_errors_are_readable(browser):
 
 def test_layout_has_a_filter_sidebar_on_desktop_and_stacks_on_a_phone(browser):
     page = browser.page
-    browser.goto("/publications/")
-    expect(page.locator(STATUS)).to_have_text("Showing 1 - 12 of 46 results")
+    open_seed_page(browser)
     filters = page.locator(".filters").bounding_box()
     results = page.locator(".results").bounding_box()
     assert filters["x"] + filters["width"] <= results["x"]  # side by side
