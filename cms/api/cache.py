@@ -10,6 +10,11 @@ passes, whether or not the scheduler has unpublished it yet. So keys also hold
 the next expiry time of live content: once it has passed, every earlier entry
 is unreachable, as after a publish. HTTP caches are told the same
 (``seconds_until_expiry`` caps ``Cache-Control``).
+
+Every call goes through ``cms.cache_guard``: while Redis is unreachable
+nothing is cached or read from the cache (``content_version`` is ``None``), and
+before it is trusted again the generation is bumped, since a publish during
+the outage could not bump it.
 """
 
 import hashlib
@@ -17,9 +22,10 @@ import json
 import math
 import time
 
-from django.core.cache import cache
 from django.utils import timezone
 
+from cms import cache_guard
+from cms.cache_guard import shared_cache
 from cms.scheduling import earliest_expiry
 
 from .conf import api_setting
@@ -37,32 +43,61 @@ def _fresh_generation():
 
 
 def content_generation():
-    generation = cache.get(GENERATION_KEY)
+    """The current generation, or ``None`` while the cache is unavailable."""
+    return cache_guard.call(_generation)
+
+
+def _generation(backend):
+    generation = backend.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY) or _fresh_generation()
+        backend.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = backend.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
 def bump_content_generation():
+    cache_guard.call(_bump_generation)
+
+
+def _bump_generation(backend):
     try:
-        cache.incr(GENERATION_KEY)
+        backend.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+        backend.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+@cache_guard.on_recovery
+def _distrust_entries_from_before_an_outage(backend):
+    """A publish while the cache was unreachable could not bump the generation or
+    forget the next expiry time: do both before anything cached is served again."""
+    _bump_generation(backend)
+    backend.delete(NEXT_EXPIRY_KEY)
 
 
 def content_version():
     """What cached answers depend on: the content generation and the next expiry time
-    (in milliseconds), as one short string. One cache round trip when both are known."""
-    known = cache.get_many([GENERATION_KEY, NEXT_EXPIRY_KEY])
+    (in milliseconds), as one short string. One cache round trip when both are known.
+
+    ``None`` while the cache is unavailable: then nothing may be cached, and no
+    cursor's remembered position can be trusted.
+    """
+    known = cache_guard.call(lambda backend: backend.get_many([GENERATION_KEY, NEXT_EXPIRY_KEY]))
+    if known is None:
+        return None
     generation = known.get(GENERATION_KEY) or content_generation()
+    if generation is None:
+        return None
     expiry = _usable_expiry(known.get(NEXT_EXPIRY_KEY))
     return f"{generation}.{0 if expiry is None else round(expiry * 1000)}"
 
 
 def response_key(query, variables, operation_name):
+    """The cache key of an answer, or ``None`` when it must not be cached (cache down)."""
+    version = content_version()
+    if version is None:
+        return None
     material = json.dumps(
-        [content_version(), query, variables or {}, operation_name or ""],
+        [version, query, variables or {}, operation_name or ""],
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -70,11 +105,12 @@ def response_key(query, variables, operation_name):
 
 
 def cached_response(key):
-    return cache.get(key)
+    return None if key is None else shared_cache.get(key)
 
 
 def store_response(key, body):
-    cache.set(key, body, timeout=api_setting("RESPONSE_CACHE_SECONDS"))
+    if key is not None:
+        shared_cache.set(key, body, timeout=api_setting("RESPONSE_CACHE_SECONDS"))
 
 
 def seconds_until_expiry():
@@ -92,7 +128,7 @@ def next_expiry_time():
     Kept in the cache; recomputed (one query per model with an expiry) only when
     missing or passed, and after each committed content change (``cms.signals``).
     """
-    return _usable_expiry(cache.get(NEXT_EXPIRY_KEY))
+    return _usable_expiry(shared_cache.get(NEXT_EXPIRY_KEY))
 
 
 def _usable_expiry(stored):
@@ -104,12 +140,12 @@ def _usable_expiry(stored):
 def refresh_next_expiry_time():
     expiry = earliest_expiry(timezone.now())
     stored = expiry.timestamp() if expiry is not None else NO_EXPIRY
-    cache.set(NEXT_EXPIRY_KEY, stored, timeout=None)
+    shared_cache.set(NEXT_EXPIRY_KEY, stored, timeout=None)
     return stored
 
 
 def forget_next_expiry_time():
-    cache.delete(NEXT_EXPIRY_KEY)
+    shared_cache.delete(NEXT_EXPIRY_KEY)
 
 
 def query_hash(query):
@@ -117,11 +153,13 @@ def query_hash(query):
 
 
 def persisted_query(sha256_hash):
-    return cache.get(f"cms:api:apq:{sha256_hash}")
+    return shared_cache.get(f"cms:api:apq:{sha256_hash}")
 
 
 def persist_query(sha256_hash, query):
-    cache.set(f"cms:api:apq:{sha256_hash}", query, timeout=api_setting("PERSISTED_QUERY_SECONDS"))
+    shared_cache.set(
+        f"cms:api:apq:{sha256_hash}", query, timeout=api_setting("PERSISTED_QUERY_SECONDS")
+    )
 
 
 def cached_for_content(namespace, parts, compute):
@@ -130,10 +168,13 @@ def cached_for_content(namespace, parts, compute):
     For expensive derived values that many responses share, e.g. the counts of
     one search and filter across all of its pages.
     """
-    material = json.dumps([content_version(), parts], sort_keys=True, default=str)
+    version = content_version()
+    if version is None:  # the cache is down: compute every time
+        return compute()
+    material = json.dumps([version, parts], sort_keys=True, default=str)
     key = f"cms:api:{namespace}:" + hashlib.sha256(material.encode()).hexdigest()
-    value = cache.get(key)
+    value = shared_cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=api_setting("COUNT_CACHE_SECONDS"))
+        shared_cache.set(key, value, timeout=api_setting("COUNT_CACHE_SECONDS"))
     return value

@@ -203,7 +203,7 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
             sort=ordering.name,
             fingerprint=fingerprint,
             values=ordering.values_of(row),
-            index=None if known_before is None else known_before + offset,
+            index=None if known_before is None or version is None else known_before + offset,
             version=version,
         )
         for offset, row in enumerate(rows)
@@ -222,7 +222,10 @@ def _known_position(window, bounds, row_count):
     if window.forward and "after" not in bounds:
         return 0
     cursor = bounds.get("after") if window.forward else bounds.get("before")
-    if cursor is None or "n" not in cursor or cursor.get("g") != content_version():
+    if cursor is None or "n" not in cursor:
+        return None
+    version = content_version()  # None while the cache is down: nothing can be trusted
+    if version is None or cursor.get("g") != version:
         return None
     return cursor["n"] + 1 if window.forward else max(cursor["n"] - row_count, 0)
 

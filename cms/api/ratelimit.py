@@ -1,8 +1,11 @@
-"""Per-client-IP rate limit in the shared cache (Redis): a fixed window counter."""
+"""Per-client-IP rate limit in the shared cache (Redis): a fixed window counter.
+
+It fails open: while the cache is unavailable (``cms.cache_guard``) nobody is limited.
+"""
 
 import time
 
-from django.core.cache import cache
+from cms import cache_guard
 
 from .conf import api_setting
 
@@ -27,12 +30,16 @@ def retry_after(request):
     now = time.time()
     window_start = int(now // window) * window
     key = f"cms:api:ratelimit:{client_ip(request)}:{window_start}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
+    count = cache_guard.call(lambda backend: _count(backend, key, window + 1))
+    if count is not None and count > limit:
         return max(1, int(window_start + window - now) + 1)
     return None
+
+
+def _count(backend, key, timeout):
+    backend.add(key, 0, timeout=timeout)
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between add and incr
+        backend.set(key, 1, timeout=timeout)
+        return 1

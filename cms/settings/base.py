@@ -95,17 +95,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_settings(redis_url):
-    """Redis when a URL is given (production), local memory otherwise."""
+    """Redis when a URL is given (production), local memory otherwise.
+
+    Short socket timeouts: the cache only makes answers faster, so a dead or hanging
+    Redis must cost milliseconds, after which ``cms.cache_guard`` stops asking it for
+    ``CACHE_BREAKER_SECONDS``. (redis-py retries nothing unless told to.)
+    """
     if redis_url:
+        connect_timeout = float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25"))
+        timeout = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5"))
         return {
             "default": {
                 "BACKEND": "django_redis.cache.RedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
-                "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+                "OPTIONS": {
+                    "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                    "SOCKET_CONNECT_TIMEOUT": connect_timeout,
+                    "SOCKET_TIMEOUT": timeout,
+                },
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+#: While the cache is unreachable, how long nobody asks it again (``cms.cache_guard``).
+CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
 
 
 CACHES = cache_settings(os.environ.get("REDIS_URL"))

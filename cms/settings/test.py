@@ -14,6 +14,9 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # developers' shells) from emptying each other's cache.
 CACHES = cache_settings(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+# Generous timeouts: the shared test Redis is busy with parallel runs. Tests of a dead
+# or hung Redis use the production timeouts (``cache_settings``) on their own cache.
+CACHES["default"]["OPTIONS"].update({"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5})
 CMS_API = {**CMS_API, "RATE_LIMIT_REQUESTS": 0}  # noqa: F405 (rate-limit tests turn it on)
 GRAPHIQL = False
 
