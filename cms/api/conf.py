@@ -48,6 +48,8 @@ DEFAULTS = {
     "CDN_MAX_AGE": 60,
     #: Seconds an automatic persisted query stays known after its last registration.
     "PERSISTED_QUERY_SECONDS": 7 * 24 * 3600,
+    #: ``Retry-After`` seconds of the 503 answered while the database is unreachable.
+    "SERVICE_UNAVAILABLE_RETRY_AFTER": 5,
     #: Apps whose saves and deletes invalidate cached responses.
     "CONTENT_APPS": (
         "home",

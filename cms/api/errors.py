@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     RATE_LIMITED = "RATE_LIMITED"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    #: The database is unreachable (HTTP 503 with ``Retry-After``); retry shortly.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 

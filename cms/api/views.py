@@ -6,7 +6,8 @@ automatic persisted queries, the response cache, parsing (token limit), spec
 validation (introspection rule in production), query limits
 (``cms.api.limits``), execution, and error formatting. Every error leaves with
 a message and ``extensions.code``; unexpected ones are masked and logged with
-the request id. Nothing here answers with a 5xx.
+the request id. Nothing here answers with a 5xx, except 503 ``SERVICE_UNAVAILABLE``
+while the database is unreachable (``cms.api.database_outage``).
 """
 
 import hashlib
@@ -16,6 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -36,6 +38,7 @@ from cms.request_id import current_request_id
 
 from . import cache as response_cache
 from .conf import api_setting
+from .database_outage import database_unreachable, log_outage, unreachable_database_error
 from .errors import APIError, ErrorCode
 from .limits import check_limits
 from .ratelimit import retry_after
@@ -57,6 +60,16 @@ class RequestError(Exception):
 
     def payload(self):
         return {"errors": [{"message": self.message, "extensions": {"code": self.code.value}}]}
+
+
+def database_unavailable():
+    wait = api_setting("SERVICE_UNAVAILABLE_RETRY_AFTER")
+    return RequestError(
+        f"The service is temporarily unavailable; retry in {wait} seconds.",
+        ErrorCode.SERVICE_UNAVAILABLE,
+        status=503,
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def _json(data):
@@ -130,14 +143,26 @@ class PublicGraphQLView(GraphQLView):
     def dispatch(self, request, *args, **kwargs):
         try:
             return self.handle(request)
-        except RequestError as refusal:
-            response = HttpResponse(
-                _json(refusal.payload()), status=refusal.status, content_type="application/json"
-            )
-            for header, value in refusal.headers.items():
-                response[header] = value
-            response["Cache-Control"] = "no-store"
+        except DatabaseError as error:
+            if not database_unreachable(error):
+                raise
+            log_outage(error)
+            response = self.refuse(database_unavailable())
+            # Logged once a minute by log_outage, not as one django.request error per request.
+            response._has_been_logged = True
             return response
+        except RequestError as refusal:
+            return self.refuse(refusal)
+
+    @staticmethod
+    def refuse(refusal):
+        response = HttpResponse(
+            _json(refusal.payload()), status=refusal.status, content_type="application/json"
+        )
+        for header, value in refusal.headers.items():
+            response[header] = value
+        response["Cache-Control"] = "no-store"
+        return response
 
     # --- request level ------------------------------------------------------
 
@@ -347,6 +372,9 @@ class PublicGraphQLView(GraphQLView):
             variable_values=variables,
             operation_name=operation_name,
         )
+        unreachable = unreachable_database_error(result.errors)
+        if unreachable is not None:
+            raise unreachable  # the whole request is unavailable (503), not a 200 with errors
         body = {}
         if result.errors:
             body["errors"] = [

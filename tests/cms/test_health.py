@@ -68,7 +68,7 @@ def test_an_unreachable_database_gives_503_naming_it(database_url):
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a loaded machine can take a minute to start Django
         check=True,
     )
     answer = json.loads(result.stdout.strip().splitlines()[-1])
