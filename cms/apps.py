@@ -8,6 +8,6 @@ class CmsConfig(AppConfig):
     verbose_name = "CMS"
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()

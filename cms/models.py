@@ -5,7 +5,14 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinLengthValidator
 from django.db import models
+
+from .webhook_guard import validate_webhook_url
+
+#: Shortest webhook secret accepted: an HMAC key that can be guessed lets anyone forge
+#: the signature. Endpoints saved before this rule keep working (see cms.checks).
+MIN_WEBHOOK_SECRET_LENGTH = 32
 
 
 class PreviewSnapshot(models.Model):
@@ -33,6 +40,7 @@ class PreviewSnapshot(models.Model):
 
 
 def new_webhook_secret():
+    """43 random URL-safe characters (32 bytes), the default of every new endpoint."""
     return secrets.token_urlsafe(32)
 
 
@@ -53,12 +61,24 @@ class WebhookEndpoint(models.Model):
     name = models.CharField(
         max_length=100, help_text="What this endpoint is, e.g. “Frontend cache”."
     )
-    url = models.URLField(max_length=500, help_text="Where to send the JSON POST (https).")
+    url = models.URLField(
+        max_length=500,
+        validators=[validate_webhook_url],
+        help_text="Where to send the JSON POST: an https:// URL on the public internet.",
+    )
     secret = models.CharField(
         max_length=100,
         default=new_webhook_secret,
+        validators=[
+            MinLengthValidator(
+                MIN_WEBHOOK_SECRET_LENGTH,
+                f"Use a secret of at least {MIN_WEBHOOK_SECRET_LENGTH} characters "
+                "(the one generated for a new endpoint is strong).",
+            )
+        ],
         help_text="Shared secret: each request carries X-CMS-Signature, the HMAC-SHA256 of "
-        "its body with this secret. Give it to the receiver; keep it private.",
+        "its body with this secret. A strong one is generated: copy it to the receiver "
+        "now; keep it private.",
     )
     events = models.JSONField(
         default=all_webhook_events,
@@ -83,6 +103,7 @@ class WebhookDelivery(models.Model):
         RETRYING = "retrying", "Retrying"
         SUCCEEDED = "succeeded", "Delivered"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled (endpoint deactivated)"
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"

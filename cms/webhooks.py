@@ -8,6 +8,11 @@ database, worked by ``manage.py db_worker --backend webhooks``): the editor's
 save never waits for a receiver. Each attempt POSTs the JSON payload with
 ``X-CMS-Signature: sha256=<HMAC-SHA256 of the body with the endpoint's
 secret>`` and is logged; failures retry with exponential backoff.
+
+Each attempt checks the URL again (``cms.webhook_guard``: https, public addresses
+only) and connects to the addresses it checked (``cms.webhook_transport``: no
+redirects, generic failure reasons). A queued retry is dropped once its endpoint is
+deactivated or deleted.
 """
 
 import hashlib
@@ -15,22 +20,21 @@ import hmac
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .webhook_conf import webhook_setting
+from .webhook_guard import ForbiddenWebhookURL, check_webhook_url
+from .webhook_transport import DeliveryFailed, post
+
 logger = logging.getLogger("cms.webhooks")
 
-DEFAULTS = {"TIMEOUT_SECONDS": 5, "MAX_ATTEMPTS": 6, "RETRY_BASE_SECONDS": 30}
-
-
-def webhook_setting(name):
-    return getattr(settings, "CMS_WEBHOOKS", {}).get(name, DEFAULTS[name])
+#: Logged when the URL is refused at delivery (it passed at save, or was stored around
+#: the form): final, never retried, and never sent.
+ADDRESS_NOT_ALLOWED = "address not allowed"
 
 
 def describe(instance):
@@ -85,6 +89,29 @@ def retry_delay(attempt):
     return webhook_setting("RETRY_BASE_SECONDS") * 2 ** (attempt - 1)
 
 
+def send(endpoint, delivery):
+    """One attempt: ``(response code or None, error text)``; the text is generic."""
+    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "research-cms-webhooks/1",
+        "X-CMS-Event": delivery.event,
+        "X-CMS-Delivery": str(delivery.delivery_id),
+        "X-CMS-Signature": sign(endpoint.secret, body),
+    }
+    try:
+        target = check_webhook_url(endpoint.url)
+    except ForbiddenWebhookURL:
+        return None, ADDRESS_NOT_ALLOWED
+    try:
+        code = post(target, body, headers, timeout=webhook_setting("TIMEOUT_SECONDS"))
+    except DeliveryFailed as failure:
+        return None, failure.reason
+    if 300 <= code < 400:
+        return code, f"HTTP {code} (redirects are not followed)"
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
+
+
 @task(backend="webhooks", queue_name="webhooks")
 def deliver_webhook(delivery_pk):
     from .models import WebhookAttempt, WebhookDelivery
@@ -93,33 +120,18 @@ def deliver_webhook(delivery_pk):
     if delivery is None or delivery.status in (
         WebhookDelivery.Status.SUCCEEDED,
         WebhookDelivery.Status.FAILED,
+        WebhookDelivery.Status.CANCELLED,
     ):
-        return
+        return  # delivered, given up, or its endpoint was deleted (with its deliveries)
     endpoint = delivery.endpoint
-    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
-    request = urllib.request.Request(
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "research-cms-webhooks/1",
-            "X-CMS-Event": delivery.event,
-            "X-CMS-Delivery": str(delivery.delivery_id),
-            "X-CMS-Signature": sign(endpoint.secret, body),
-        },
-    )
+    if not endpoint.active:
+        delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.CANCELLED, None
+        delivery.save(update_fields=["status", "next_attempt_at"])
+        return
     number = delivery.attempts + 1
     started = timezone.now()
     clock = time.perf_counter()
-    code, error = None, ""
-    try:
-        with urllib.request.urlopen(request, timeout=webhook_setting("TIMEOUT_SECONDS")) as reply:
-            code = reply.status
-    except urllib.error.HTTPError as failure:
-        code, error = failure.code, f"HTTP {failure.code}"
-    except Exception as failure:  # timeouts, refused connections, DNS: all retried
-        error = f"{type(failure).__name__}: {failure}"
+    code, error = send(endpoint, delivery)
     succeeded = code is not None and 200 <= code < 300
     WebhookAttempt.objects.create(
         delivery=delivery,
@@ -133,7 +145,7 @@ def deliver_webhook(delivery_pk):
     delivery.attempts = number
     if succeeded:
         delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.SUCCEEDED, None
-    elif number < webhook_setting("MAX_ATTEMPTS"):
+    elif error != ADDRESS_NOT_ALLOWED and number < webhook_setting("MAX_ATTEMPTS"):
         delivery.status = WebhookDelivery.Status.RETRYING
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(number))
         deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)

@@ -30,3 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+
+# Webhook tests deliver to receivers they start on 127.0.0.1 over plain http. Only for
+# tests: the guard's own tests empty ALLOWED_PRIVATE_NETWORKS (production has neither).
+CMS_WEBHOOKS = {"ALLOW_HTTP": True, "ALLOWED_PRIVATE_NETWORKS": ["127.0.0.1/32"]}

@@ -4,95 +4,25 @@ its real worker. Time is driven explicitly (retries are made due, never slept fo
 import hashlib
 import hmac
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from cms.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from cms.webhooks import retry_delay
 from research.models import Publication
 from tests.graphql import create_publication
+from tests.webhooks import publish_new, run_worker, webhook_settings
 
 pytestmark = pytest.mark.django_db
-
-
-class Receiver:
-    """Records every POST; answers with the next status in ``statuses`` (then 200)."""
-
-    def __init__(self, statuses=()):
-        self.requests = []
-        self.statuses = list(statuses)
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": self.headers, "body": body})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_port}/hooks/cms"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.close()
 
 
 @pytest.fixture
 def endpoint(receiver):
     return WebhookEndpoint.objects.create(name="Frontend cache", url=receiver.url)
-
-
-def run_worker():
-    """Work the webhooks queue until nothing is due, as ``db_worker --batch`` does.
-
-    It claims and runs tasks with django-tasks-db's own ``Worker.run_task``; only
-    the loop is ours, because the command's loop closes the database connection
-    between tasks, which would end the test's transaction on PostgreSQL.
-    """
-    worker = Worker(
-        queue_names=["webhooks"],
-        interval=0,
-        batch=True,
-        backend_name="webhooks",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    due = DBTaskResult.objects.ready().filter(backend_name="webhooks", queue_name="webhooks")
-    while (task_result := due.get_locked()) is not None:
-        task_result.claim(worker.worker_id)
-        worker.run_task(task_result)
-
-
-def publish_new(django_capture_on_commit_callbacks, title="Quokka Genomics"):
-    with django_capture_on_commit_callbacks(execute=True):
-        return create_publication(title, domain="applications")
 
 
 def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on_commit_callbacks):
@@ -157,7 +87,7 @@ def test_backoff_doubles_and_gives_up_after_the_last_attempt(
 ):
     assert [retry_delay(n) for n in (1, 2, 3)] == [30, 60, 120]
     receiver.statuses = [503] * 10
-    with override_settings(CMS_WEBHOOKS={"MAX_ATTEMPTS": 2, "RETRY_BASE_SECONDS": 0}):
+    with webhook_settings(MAX_ATTEMPTS=2, RETRY_BASE_SECONDS=0):
         publish_new(django_capture_on_commit_callbacks)
         run_worker()
         run_worker()
@@ -172,7 +102,7 @@ def test_an_unreachable_endpoint_is_logged_not_raised(django_capture_on_commit_c
     run_worker()
     attempt = WebhookAttempt.objects.get()
     assert attempt.response_code is None and not attempt.succeeded
-    assert "Connection" in attempt.error or "refused" in attempt.error.lower()
+    assert attempt.error == "connection failed"
 
 
 def test_no_delivery_for_a_draft_save(endpoint, receiver, django_capture_on_commit_callbacks):
@@ -253,7 +183,7 @@ def test_endpoints_are_managed_in_the_admin_by_those_allowed(client, editor_clie
         {
             "name": "CDN purge",
             "url": receiver.url,
-            "secret": "s3cret-shared-with-the-receiver",
+            "secret": "s3cret-shared-with-the-receiver-and-long-enough",
             "events": ["publish", "delete"],
             "active": "on",
         },
