@@ -1,4 +1,9 @@
-"""System checks on stored data that newer rules would refuse.
+"""System checks: webhook settings meant for development only, and stored data that
+newer rules would refuse.
+
+``check --deploy`` warns when ``CMS_WEBHOOKS`` allows plain http or internal networks:
+both exist so a developer can run a receiver on their own machine, and in production
+they would let webhooks reach the database, Redis or the metadata service again.
 
 Webhook endpoints saved before secrets had a minimum length, or before plain ``http``
 needed ``CMS_WEBHOOKS["ALLOW_HTTP"]``, are kept as they are: deleting or rewriting an
@@ -48,4 +53,29 @@ def check_webhook_endpoints(app_configs=None, databases=None, **kwargs):
                     id="cms.W002",
                 )
             )
+    return found
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_webhook_settings(app_configs=None, **kwargs):
+    from .webhook_conf import webhook_setting
+
+    found = []
+    if webhook_setting("ALLOW_HTTP"):
+        found.append(
+            checks.Warning(
+                'CMS_WEBHOOKS["ALLOW_HTTP"] is on: webhooks may be sent in clear text.',
+                hint="Leave it unset in production.",
+                id="cms.W003",
+            )
+        )
+    if webhook_setting("ALLOWED_PRIVATE_NETWORKS"):
+        found.append(
+            checks.Warning(
+                'CMS_WEBHOOKS["ALLOWED_PRIVATE_NETWORKS"] is set: webhooks may reach '
+                "internal addresses.",
+                hint="Leave it empty in production.",
+                id="cms.W004",
+            )
+        )
     return found

@@ -208,6 +208,17 @@ def test_production_allows_neither_http_nor_internal_networks(production_env):  
     assert result.stdout.strip().splitlines()[-1] == "False []"
 
 
+def test_the_deploy_check_names_development_webhook_settings():
+    """The test settings allow http and 127.0.0.1: ``check --deploy`` must say so."""
+    report = io.StringIO()
+    call_command("check", deploy=True, stdout=report, stderr=report)
+    assert "cms.W003" in report.getvalue() and "cms.W004" in report.getvalue()
+    with webhook_settings(ALLOW_HTTP=False, ALLOWED_PRIVATE_NETWORKS=[]):
+        report = io.StringIO()
+        call_command("check", deploy=True, stdout=report, stderr=report)
+    assert "cms.W00" not in report.getvalue()
+
+
 # --- The same URLs refused at delivery, without a connection ---------------------------
 
 DELIVERY_URLS = [
