@@ -335,9 +335,13 @@ class StoryPage(HeadlessPreviewMixin, Page):
         return self.person_name or (self.person.name if self.person else "")
 
     def api_portrait(self, info):
+        """The portrait, when the public may see it (``cms.visibility``): a portrait in
+        a private collection is left out."""
+        from cms.visibility import public_or_none
+
         from .api.types import portrait_for
 
-        return portrait_for(self.portrait, info.context)
+        return portrait_for(public_or_none(self.portrait), info.context)
 
     def live_related_publications(self, info):
         """Linked publications that are live. List queries prefetch them already filtered;

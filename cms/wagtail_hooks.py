@@ -1,11 +1,14 @@
 from django import forms
+from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.documents import get_document_model
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .visibility import is_public
 
 
 @hooks.register("register_schema_query", order=100)
@@ -14,6 +17,22 @@ def register_preview_query(query_mixins):
     from .api.preview import preview_query
 
     query_mixins.append(preview_query())
+
+
+@hooks.register("before_serve_document", order=-1)
+def refuse_non_public_document(document, request):
+    """A document the public may not see (``cms.visibility``: an embargoed paper's PDF,
+    a file in a private collection) is a 404 for everyone but the editors who may use
+    it in the admin; before Wagtail's own check, which would reveal that it exists."""
+    if is_public(document):
+        return None
+    user = request.user
+    permissions = policy_registry.get_by_type(get_document_model())
+    if user.is_authenticated and permissions.user_has_any_permission_for_instance(
+        user, ["change", "choose"], document
+    ):
+        return None
+    raise Http404("No document matches the given query.")
 
 
 class WebhookEndpointForm(forms.ModelForm):

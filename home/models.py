@@ -63,7 +63,7 @@ class HomePage(HeadlessPreviewMixin, Page):
 
     def public_cta_page(self, info):
         """The linked page only while it is public: a link must not leak a draft."""
-        from cms.api.pages import public_pages
+        from cms.visibility import public_pages
 
         if not self.cta_page_id:
             return None

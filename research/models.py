@@ -23,6 +23,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from cms.preview import HeadlessPreviewMixin
 from cms.text import normalize_for_search
+from cms.visibility import scheduled_q
 from home.roles import SectionPagePermissionTester
 
 EARLIEST_PUBLICATION_YEAR = 1950
@@ -87,9 +88,9 @@ class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """Search-capable queryset; ``live()`` is the one gate the public API uses."""
 
     def live_q(self):
-        """Published and not past its expiry time (even before ``publish_scheduled`` runs)."""
-        not_expired = models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=timezone.now())
-        return models.Q(live=True) & not_expired
+        """Public by the site's one rule (``cms.visibility``): published, scheduled in and
+        not past its expiry time (even before ``publish_scheduled`` runs)."""
+        return scheduled_q()
 
     def live(self):
         """Published publications only: never drafts, never unpublished or expired ones."""

@@ -128,7 +128,7 @@ def create_story(
             for position, publication in enumerate(related)
         ],
     )
-    StoryIndexPage.objects.get().add_child(instance=story)
+    StoryIndexPage.objects.order_by("path").first().add_child(instance=story)  # the seed index
     story.save_revision(log_action=False).publish(log_action=False)
     return story
 

@@ -7,9 +7,9 @@ from wagtail.images import get_image_model
 from cms.api.connection import Ordering, SortKey, connection_type, paginate
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
-from cms.api.pages import public_pages
 from cms.api.prefetch import PrefetchPlan, nested_paths, selected_paths
 from cms.api.streams import bind_in_bulk
+from cms.visibility import known_public, public_pages
 from research.api.schema import PUBLICATION_PREFETCH
 from research.models import Publication
 
@@ -36,8 +36,9 @@ def _portrait(queryset, paths, lookup):
     renditions = (
         get_image_model().get_rendition_model().objects.filter(filter_spec__in=portrait_filters())
     )
-    return queryset.select_related(f"{lookup}portrait").prefetch_related(
-        Prefetch(f"{lookup}portrait__renditions", queryset=renditions)
+    return queryset.prefetch_related(
+        Prefetch(f"{lookup}portrait", queryset=known_public(get_image_model())),
+        Prefetch(f"{lookup}portrait__renditions", queryset=renditions),
     )
 
 
@@ -156,7 +157,7 @@ class CareersQueries:
             fingerprint=fingerprint(organization, team),
         )
         if "body" in paths:
-            bind_in_bulk([edge.node.body for edge in page.edges])
+            bind_in_bulk([edge.node.body for edge in page.edges], info.context)
         if not page.edges:
             # An empty page is only an answer if the filters name things that exist.
             if organization is not None:

@@ -1,18 +1,17 @@
-"""Page visibility for the public API, and grapple's page interface made to respect it.
+"""Grapple's page interface and page root fields, made to respect the visibility rule.
 
-``public_pages`` is the one gate for pages: live, not expired, and not under a
-view restriction (login, password, group). It is a single SQL condition, so a
+Every page they return passes ``cms.visibility.public_pages`` (live, scheduled
+in, not expired, not under a view restriction): a single SQL condition, so a
 list of pages costs no extra query for its privacy check.
 """
 
 import graphene
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
-from django.utils import timezone
 from grapple.types.interfaces import PageInterface, get_page_interface
 from grapple.types.structures import QuerySetList
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
+
+from cms.visibility import public_pages
 
 from .errors import ForbiddenError, UserInputError
 from .page_arguments import (
@@ -23,19 +22,6 @@ from .page_arguments import (
     requested_site,
 )
 from .search import parse_search
-
-
-def restricted_q():
-    """Pages at or below a page with a view restriction."""
-    restriction_above = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return Q(Exists(restriction_above))
-
-
-def public_pages(queryset):
-    not_expired = Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
-    return queryset.filter(Q(live=True) & not_expired).exclude(restricted_q())
 
 
 def _related_pages(description):

@@ -8,11 +8,16 @@ silently, never a 500. Preview answers are never cached (``cms.api.views``).
 
 import graphene
 from grapple.registry import registry
+from wagtail.documents import get_document_model
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms.preview import InvalidPreviewToken, object_for_preview_token
+from cms.visibility import PUBLIC_MARK
 
 from .errors import ForbiddenError
+from .streams import leaf_values
 
 #: Model class → graphene type, for previewable models that are not pages.
 PREVIEW_TYPES = {}
@@ -24,9 +29,29 @@ def register_preview_type(model, graphene_type):
 
 def preview_object(token):
     try:
-        return object_for_preview_token(token)
+        draft = object_for_preview_token(token)
     except InvalidPreviewToken as error:
         raise ForbiddenError(error.message) from None
+    reveal_own_files(draft)
+    return draft
+
+
+def reveal_own_files(draft):
+    """A preview shows the draft's own images and documents, public or not yet: an
+    editor previews a story before its new portrait is used by anything live.
+    Only the instances inside this draft are marked, nothing else in the answer."""
+    media_models = (get_image_model(), get_document_model())
+    for field in draft._meta.concrete_fields:
+        if field.is_relation and field.related_model in media_models:
+            files = [getattr(draft, field.name)]
+        elif isinstance(field, StreamField):
+            stream = getattr(draft, field.name)
+            files = [value for child in stream or () for value in leaf_values(child.value)]
+        else:
+            continue
+        for file in files:
+            if isinstance(file, media_models):
+                setattr(file, PUBLIC_MARK, True)
 
 
 def preview_query():

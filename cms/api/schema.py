@@ -2,26 +2,53 @@
 
 Apps add root fields through Wagtail's ``register_schema_query`` hook (see
 ``research/wagtail_hooks.py``). Grapple's own hook adds generic queries too;
-those that read models without a visibility check are left out here:
+only ``pages`` and ``page`` are kept (behind ``cms.visibility``). The others
+are left out, because a frontend of this site does not need them:
 
 * ``snippets`` and ``search`` read snippets through bare ``objects`` (drafts
   included) and search every model;
-* ``settings``, ``redirects`` and ``collections`` are admin configuration,
-  not content.
+* ``images``/``image`` and ``documents``/``document`` list every file, used or
+  not: a frontend gets files through the content that uses them (a story's
+  portrait and body, a publication's ``pdfUrl``), which is also what makes a
+  file public (``cms.visibility``);
+* ``sites``/``site`` only lead to pages again (``rootPage``, ``pages``), with
+  grapple's own, weaker checks; ``pages``/``page`` take a ``site`` argument;
+* ``tags``/``tag``, ``settings``, ``redirects`` and ``collections`` are admin
+  filing and configuration, not content.
 """
 
 import graphene
 from grapple.registry import registry
 from grapple.settings import grapple_settings
+from grapple.types.pages import Page as FallbackPageType
 from wagtail import hooks
 
 from .images import guard_image_renditions
 from .page_arguments import refuse_negative_positive_ints
 from .pages import PublicPageInterface, public_pages_query
+from .rich_text import hide_private_rich_text_links
+from .visibility import gate_chooser_blocks, gate_media_fields, withhold_fields
 
 #: Root fields grapple offers that the public API must not expose.
 WITHHELD_ROOT_FIELDS = frozenset(
-    {"snippets", "search", "settings", "setting", "redirects", "collections"}
+    {
+        "snippets",
+        "search",
+        "settings",
+        "setting",
+        "redirects",
+        "collections",
+        "images",
+        "image",
+        "image_type",
+        "documents",
+        "document",
+        "document_type",
+        "sites",
+        "site",
+        "tags",
+        "tag",
+    }
 )
 
 
@@ -59,8 +86,10 @@ def restrict_page_types():
 
     graphene-django would otherwise expose every column of ``Page``: the draft
     title, revision dates and unpublished aliases would reach the public API.
+    Grapple's fallback ``Page`` type (for a page whose model has no type of its
+    own) is restricted too: it is one of the page interface's types.
     """
-    for page_type in registry.pages.values():
+    for page_type in [*registry.pages.values(), FallbackPageType]:
         allowed = _allowed_page_fields(page_type)
         for name in list(page_type._meta.fields):
             if name not in allowed:
@@ -71,6 +100,9 @@ def build_schema():
     restrict_page_types()
     refuse_negative_positive_ints()
     guard_image_renditions()
+    withhold_fields()
+    gate_chooser_blocks()
+    hide_private_rich_text_links()
 
     class Query(*query_mixins(), graphene.ObjectType):
         """Read-only public API: published content only."""
@@ -81,6 +113,7 @@ def build_schema():
         auto_camelcase=grapple_settings.AUTO_CAMELCASE,
     )
     describe_page_types(built)
+    gate_media_fields(built.graphql_schema)
     return built
 
 

@@ -3,18 +3,24 @@
 Wagtail converts a StreamField's blocks one stream at a time (one image query per
 story's body, then one rendition query per image). A list field that returns N
 objects with their bodies would cost 2N+ queries; ``bind_in_bulk`` converts each
-block type across all N streams at once and prefetches the images' renditions, so
-the bodies of a page of stories cost the same few queries whatever its size.
+block type across all N streams at once, prefetches the images' renditions and
+decides at once which images and rich-text links the public may see
+(``cms.visibility``), so the bodies of a page of stories cost the same few
+queries whatever its size.
 """
 
 from django.db.models import Prefetch, prefetch_related_objects
 from wagtail.blocks import StreamValue, StructValue
 from wagtail.images import get_image_model
+from wagtail.rich_text import RichText
+
+from cms.visibility import mark_public
 
 from .images import allowed_filters
+from .rich_text import remember_links
 
 
-def bind_in_bulk(stream_values):
+def bind_in_bulk(stream_values, request=None):
     """Convert every block of ``stream_values`` (StreamValues of one StreamField).
 
     Reaches into ``StreamValue``'s private ``_raw_data``/``_bound_blocks``: Wagtail
@@ -40,19 +46,18 @@ def bind_in_bulk(stream_values):
             stream._bound_blocks[index] = StreamValue.StreamChild(
                 child_block, value, id=stream._raw_data[index].get("id")
             )
-    _prefetch_renditions(streams)
+    values = [
+        value for stream in streams for child in stream for value in leaf_values(child.value)
+    ]
+    images = [value for value in values if isinstance(value, get_image_model())]
+    mark_public(images)
+    _prefetch_renditions(images)
+    remember_links([value.source for value in values if isinstance(value, RichText)], request)
 
 
-def _prefetch_renditions(streams):
+def _prefetch_renditions(images):
     """The renditions the API may serve (``ALLOWED_IMAGE_FILTERS``) of every image."""
     image_model = get_image_model()
-    images = [
-        value
-        for stream in streams
-        for child in stream
-        for value in _values(child.value)
-        if isinstance(value, image_model)
-    ]
     if not images:
         return
     renditions = image_model.get_rendition_model().objects.all()
@@ -61,9 +66,10 @@ def _prefetch_renditions(streams):
     prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
 
 
-def _values(value):
+def leaf_values(value):
+    """The leaf values of a block value (struct blocks opened)."""
     if isinstance(value, StructValue):
         for item in value.values():
-            yield from _values(item)
+            yield from leaf_values(item)
     else:
         yield value

@@ -2,6 +2,7 @@
 
 import graphene
 from django.db.models import Prefetch
+from wagtail.documents import get_document_model
 
 from cms.api.connection import connection_type, paginate
 from cms.api.cursors import fingerprint
@@ -9,6 +10,7 @@ from cms.api.errors import UserInputError
 from cms.api.prefetch import PrefetchPlan, selected_paths
 from cms.api.preview import register_preview_type
 from cms.api.search import matching, parse_search
+from cms.visibility import known_public
 
 from ..models import Publication, PublicationAuthor, ResearchDomain
 from .filters import DomainCounts, all_domains, check_year, resolve_domains
@@ -32,7 +34,9 @@ def _authors(queryset, paths, lookup):
 PUBLICATION_PREFETCH = PrefetchPlan(
     {
         "domain": lambda qs, paths, lookup: qs.select_related(f"{lookup}domain"),
-        "pdf_url": lambda qs, paths, lookup: qs.select_related(f"{lookup}pdf"),
+        "pdf_url": lambda qs, paths, lookup: qs.prefetch_related(
+            Prefetch(f"{lookup}pdf", queryset=known_public(get_document_model()))
+        ),
         "authors": _authors,
     }
 )

@@ -4,6 +4,8 @@ import graphene
 from django.db.models import Count, Q
 from graphene_django import DjangoObjectType
 
+from cms.visibility import public_or_none
+
 from ..models import Publication, PublicationAuthor, ResearchDomain
 
 
@@ -93,8 +95,9 @@ class PublicationType(DjangoObjectType):
         return root.url or None
 
     def resolve_pdf_url(root, info):
-        url = root.pdf_url
-        return info.context.build_absolute_uri(url) if url else None
+        """Only a public PDF (``cms.visibility``): an embargoed or private file has no URL."""
+        pdf = public_or_none(root.pdf) if root.pdf_id else None
+        return info.context.build_absolute_uri(pdf.url) if pdf is not None else None
 
 
 class DomainFacetType(graphene.ObjectType):

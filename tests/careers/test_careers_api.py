@@ -443,9 +443,9 @@ def test_a_story_cursor_is_refused_under_other_filters(client, more_stories, arg
 
 # --- Constant SQL ------------------------------------------------------------------
 
-#: The page of stories, portrait renditions, related publications, their authors,
-#: body images, their renditions, the total count.
-MAX_STORY_QUERIES = 7
+#: The page of stories, the public portraits, their renditions, related publications,
+#: their authors, body images, which of them are public, their renditions, the total count.
+MAX_STORY_QUERIES = 9
 
 
 def test_a_stories_page_costs_the_same_few_queries_at_any_size(

@@ -1,0 +1,348 @@
+"""The whole public surface, walked from the schema: nothing that is not public leaves.
+
+The fixtures add to the demo content everything an attacker would look for:
+a never-published publication with a PDF, scheduled and expired publications,
+an expired, a scheduled and a draft story (with a portrait of its own), a
+password-protected section and a login-only story, a child collection under a
+private collection holding an image and a document that live content uses, and
+a live story whose rich text links to a draft story, a protected story and an
+embargoed PDF. Every title, slug and file name of what is not public contains
+the word ``hush``.
+
+Then every root field of the public schema is queried with every nested field
+(``tests/schema_walk.py``, from introspection: a new field is walked without a
+change here), and every lookup argument (``id``, ``slug``, ``urlPath``) and search
+argument is probed with the hidden objects. No answer may contain ``hush``, a
+hidden object's id under its type, or a stored link (``linktype``); counts must
+count public objects only. Every document URL the API hands out downloads
+anonymously, and every hidden document is a 404.
+"""
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+
+from careers.models import CareersPage, StoryIndexPage, StoryPage
+from research.models import Publication
+from tests.graphql import create_portrait, create_publication, create_story, data_of, gql
+from tests.schema_walk import INTROSPECTION, SchemaWalk
+
+pytestmark = pytest.mark.django_db
+
+HUSH = "hush"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def make_document(title, collection=None):
+    document = get_document_model()(title=title, collection=collection or root_collection())
+    document.file.save(f"{title.lower().replace(' ', '-')}.pdf", ContentFile(PDF), save=False)
+    document.save()
+    return document
+
+
+def root_collection():
+    return Collection.get_first_root_node()
+
+
+def in_collection(image, collection):
+    image.collection = collection
+    image.save()
+    return image
+
+
+def paragraph(html):
+    return {"type": "paragraph", "value": html}
+
+
+def unpublished_story(title, **fields):
+    story = StoryPage(
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        person_name="Alex Example",
+        summary=f"Summary of {title}.",
+        date=date(2021, 1, 1),
+        live=False,
+        **fields,
+    )
+    StoryIndexPage.objects.order_by("path").first().add_child(instance=story)
+    story.save_revision(log_action=False)
+    return story
+
+
+@pytest.fixture(autouse=True)
+def walk_limits(settings):
+    """A walk selects every field under every list at once, with an alias per fragment:
+    far over the cost, alias and token budgets a client gets, which are not what
+    these tests are about (``tests/cms/test_api_limits.py`` is)."""
+    settings.CMS_API = {
+        **settings.CMS_API,
+        "MAX_QUERY_COST": 10**9,
+        "MAX_ALIASES_PER_FIELD": 1_000,
+        "MAX_TOKENS": 100_000,
+        "MAX_BODY_BYTES": 1024 * 1024,
+    }
+
+
+@pytest.fixture
+def world():
+    """The demo content plus one of everything that must stay hidden."""
+    now = timezone.now()
+    hidden, shown = [], {}
+
+    # Collections: a child collection under a password-protected one.
+    private = root_collection().add_child(name="Hush private collection")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type="password", password="x"
+    )
+    private_child = private.add_child(name="Hush child collection")
+    private_image = in_collection(create_portrait("Hush private figure"), private_child)
+    private_document = make_document("Hush private paper", private_child)
+    hidden += [private, private_child, private_image, private_document]
+
+    # Publications: never published (with its PDF), scheduled, expired (with its PDF).
+    embargoed_pdf = make_document("Hush embargoed paper")
+    expired_pdf = make_document("Hush expired paper")
+    hidden += [
+        embargoed_pdf,
+        expired_pdf,
+        create_publication("Hush embargoed publication", publish=False, pdf=embargoed_pdf),
+        create_publication("Hush scheduled publication", go_live_at=now + timedelta(days=3)),
+        create_publication(
+            "Hush expired publication", pdf=expired_pdf, expire_at=now - timedelta(minutes=1)
+        ),
+    ]
+    # Public: a publication with an open PDF, and one whose PDF is private.
+    shown["open_pdf"] = make_document("Open paper")
+    create_publication("Open publication", pdf=shown["open_pdf"])
+    create_publication("Publication with a private PDF", pdf=private_document)
+
+    # Stories: expired, scheduled, a draft with its own portrait.
+    expired = create_story("Hush expired story", date=date(2021, 2, 1))
+    expired.expire_at = now - timedelta(minutes=1)
+    expired.save(update_fields=["expire_at"])
+    scheduled = unpublished_story("Hush scheduled story", go_live_at=now + timedelta(days=3))
+    scheduled.save_revision(log_action=False).publish(log_action=False)
+    draft_portrait = create_portrait("Hush draft portrait")
+    draft = unpublished_story("Hush draft story", portrait=draft_portrait)
+    hidden += [expired, scheduled, draft, draft_portrait]
+
+    # Pages: a password-protected section with a live story, a login-only story.
+    careers = CareersPage.objects.get()
+    protected_index = StoryIndexPage(title="Hush protected stories", slug="hush-protected")
+    careers.add_child(instance=protected_index)
+    protected_index.save_revision(log_action=False).publish(log_action=False)
+    PageViewRestriction.objects.create(
+        page=protected_index, restriction_type="password", password="x"
+    )
+    protected_story = StoryPage(
+        title="Hush protected story",
+        slug="hush-protected-story",
+        person_name="Alex Example",
+        summary="Summary.",
+    )
+    protected_index.add_child(instance=protected_story)
+    protected_story.save_revision(log_action=False).publish(log_action=False)
+    login_story = create_story("Hush login story", date=date(2021, 3, 1))
+    PageViewRestriction.objects.create(page=login_story, restriction_type="login")
+    hidden += [protected_index, protected_story, login_story]
+
+    # A live story that links to all of that and shows the private image.
+    shown["public_story"] = StoryPage.objects.live().exclude(slug__startswith=HUSH).first()
+    shown["linking_story"] = create_story(
+        "Linking story",
+        date=date(2022, 1, 1),
+        portrait=private_image,
+        body=[
+            paragraph(
+                f'<p>Read <a linktype="page" id="{draft.pk}">a draft</a>, '
+                f'<a linktype="page" id="{protected_story.pk}">a protected story</a>, '
+                f'<a linktype="document" id="{private_document.pk}">a private paper</a>, '
+                f'<a linktype="page" id="{shown["public_story"].pk}">a public story</a> and '
+                f'<a linktype="document" id="{shown["open_pdf"].pk}">an open paper</a>.</p>'
+            ),
+            {
+                "type": "image",
+                "value": {"image": private_image.pk, "caption": "A figure", "alt_text": ""},
+            },
+        ],
+    )
+    return {"hidden": hidden, **shown}
+
+
+def hidden_ids(world):
+    """``{GraphQL type name: ids}`` of the hidden objects, as the API would name them."""
+    ids = {}
+    for obj in world["hidden"]:
+        for name in type_names(obj):
+            ids.setdefault(name, set()).add(str(obj.pk))
+    return ids
+
+
+def type_names(obj):
+    if isinstance(obj, (StoryPage, StoryIndexPage)):
+        return {type(obj).__name__, "Page"}
+    if isinstance(obj, Publication):
+        return {"Publication"}
+    if isinstance(obj, get_image_model()):
+        return {"ImageObjectType"}
+    if isinstance(obj, get_document_model()):
+        return {"DocumentObjectType"}
+    return {"CollectionObjectType"}
+
+
+def walk(client):
+    schema = data_of(gql(client, INTROSPECTION))["__schema"]
+    public_story = StoryPage.objects.live().exclude(slug__startswith=HUSH).first()
+    return SchemaWalk(
+        schema,
+        arguments={
+            "Query.story": {"slug": public_story.slug},
+            "Query.publication": {"slug": Publication.objects.live().first().slug},
+            "Query.page": {"urlPath": "/"},
+            "rendition": {"width": 320},
+            "srcSet": {"sizes": [320, 640]},
+        },
+    )
+
+
+def lookups(world):
+    """Every way to name a hidden object: ``{argument: [values]}``."""
+    values = {"id": [], "slug": [], "urlPath": [], "searchQuery": [HUSH], "search": [HUSH]}
+    for obj in world["hidden"]:
+        values["id"].append(str(obj.pk))
+        if getattr(obj, "slug", None):
+            values["slug"].append(obj.slug)
+        if getattr(obj, "url", None) and not hasattr(obj, "file"):
+            values["urlPath"].append(obj.url)
+    return values
+
+
+def every_answer(client, world):
+    """``(query, answer)`` for the walk of every root field and every probe."""
+    walker = walk(client)
+    probes = lookups(world)
+    skipped = []
+    for field in walker.root_fields():
+        query = walker.query_for(field)
+        if query is None:
+            skipped.append(field["name"])
+        else:
+            yield query, gql(client, query)
+        for argument in field["args"]:
+            for value in probes.get(argument["name"], ()):
+                probe = walker.query_for(field, {argument["name"]: value})
+                yield probe, gql(client, probe)
+    # Only the editors' preview needs what the walk cannot give (a signed token).
+    assert skipped == ["preview"]
+
+
+def scalars(value, key=None):
+    """``(key, value)`` of every scalar in an answer, and each object's ``(__typename, id)``."""
+    if isinstance(value, dict):
+        if "__typename" in value and "id" in value:
+            yield "typed-id", (value["__typename"], str(value["id"]))
+        for name, item in value.items():
+            yield from scalars(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from scalars(item, key)
+    else:
+        yield key, value
+
+
+def test_no_hidden_object_leaves_through_any_field(client, world):
+    ids = hidden_ids(world)
+    page_types = {"HomePage", "ResearchPage", "CareersPage", "StoryIndexPage", "StoryPage"}
+    answers = list(every_answer(client, world))
+    walked_types = set()
+
+    for query, answer in answers:
+        assert "errors" not in answer, (query, answer["errors"])
+        text = json.dumps(answer).lower()
+        assert HUSH not in text, (query, text[text.index(HUSH) - 300 : text.index(HUSH) + 100])
+        assert "linktype" not in text, query
+        for key, value in scalars(answer["data"]):
+            if key == "typed-id":
+                type_name, pk = value
+                walked_types.add(type_name)
+                names = {type_name} | ({"Page"} if type_name in page_types else set())
+                assert not any(pk in ids.get(name, ()) for name in names), (query, value)
+
+    # The walk reached every kind of object the fixtures hide.
+    assert {"StoryPage", "Publication", "ImageObjectType"} <= walked_types
+
+
+def test_counts_count_public_objects_only(client, world):
+    public_stories = StoryPage.objects.live().exclude(slug__startswith=HUSH).count()
+    public_publications = Publication.objects.exclude(title__startswith="Hush").count()
+    data = data_of(
+        gql(
+            client,
+            """{
+              stories { totalCount }
+              publications { totalCount domainFacets { count } }
+              researchDomains { publicationCount }
+            }""",
+        )
+    )
+    assert data["stories"]["totalCount"] == public_stories
+    assert data["publications"]["totalCount"] == public_publications
+    assert sum(facet["count"] for facet in data["publications"]["domainFacets"]) == (
+        public_publications
+    )
+    assert sum(domain["publicationCount"] for domain in data["researchDomains"]) == (
+        public_publications
+    )
+
+
+def test_rich_text_keeps_the_words_of_hidden_links_and_only_public_urls(client, world):
+    story = world["linking_story"]
+    data = data_of(
+        gql(
+            client,
+            "query($slug: String!) { story(slug: $slug) { body { "
+            "... on RichTextBlock { value } ... on ImageWithCaptionBlock { caption image { url } }"
+            " } portrait { url } } }",
+            {"slug": story.slug},
+        )
+    )["story"]
+
+    html = data["body"][0]["value"]
+    assert html == (
+        "<p>Read a draft, a protected story, a private paper, "
+        f'<a href="{world["public_story"].url}">a public story</a> and '
+        f'<a href="{world["open_pdf"].url}">an open paper</a>.</p>'
+    )
+    # The private-collection image is used by this live story, and still hidden.
+    assert data["body"][1] == {"caption": "A figure", "image": None}
+    assert data["portrait"] is None
+
+
+#: A document URL, absolute (``pdfUrl``) or relative (a rich-text link, quotes escaped).
+DOCUMENT_URL = re.compile(r'(?:https?://[^/"]+)?(/documents/\d+/[^"\\]+)')
+
+
+def test_every_document_url_the_api_gives_downloads_and_no_hidden_one_does(client, world):
+    urls = set()
+    for _query, answer in every_answer(client, world):
+        urls.update(DOCUMENT_URL.findall(json.dumps(answer)))
+    assert world["open_pdf"].url in urls
+
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    for document in get_document_model().objects.all():
+        hidden = document in world["hidden"]
+        assert client.get(document.url).status_code == (404 if hidden else 200), document
+
+
+def test_an_editor_can_still_download_a_hidden_document(editor_client, world):
+    for document in world["hidden"]:
+        if isinstance(document, get_document_model()):
+            assert editor_client.get(document.url).status_code in (200, 302), document
