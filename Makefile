@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install lint format check-migrations schema bench clean
+.PHONY: run test install lint format check-migrations schema bench soak clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -62,6 +62,11 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py load_initial_data
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.generate $(BENCH_PUBLICATIONS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.run
+
+## Soak: 50 clients for 10 minutes (SOAK_SECONDS) on a private production stack, with a
+## Redis and a PostgreSQL restart in the middle; results in benchmarks/results/.
+soak: install
+	$(PY) -m benchmarks.soak
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media

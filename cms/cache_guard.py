@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
+from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("cms.cache")
 
 #: Errors that mean "the cache cannot be used now". ``ValueError`` (``incr`` of a
 #: missing key) is not one of them: callers handle it.
-UNAVAILABLE_ERRORS = (RedisError, OSError)
+UNAVAILABLE_ERRORS = (RedisError, ConnectionInterrupted, OSError)
 _PROBE_KEY = "cms:cache-guard:probe"
 
 

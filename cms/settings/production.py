@@ -62,3 +62,10 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             },
         },
     }
+
+# A database that does not answer must fail a request in seconds, not hang it until
+# gunicorn's timeout: the API then answers 503 SERVICE_UNAVAILABLE (cms.api.database_outage).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(  # noqa: F405
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )

@@ -15,9 +15,12 @@ import pytest
 from django.conf import settings
 
 SEED_QUERY_IN_A_FRESH_PROCESS = """
-import json, django
+import json, os, django
 django.setup()
+from django.conf import settings
 from django.test import Client
+if os.environ.get("RESPONSE_CACHE") == "off":  # the first database call is then in a resolver
+    settings.CMS_API = {**settings.CMS_API, "RESPONSE_CACHE_SECONDS": 0}
 client = Client()
 answers = []
 for _ in range(2):
@@ -44,11 +47,13 @@ print(json.dumps(answers))
     ],
     ids=["postgresql", "sqlite"],
 )
-def test_an_unreachable_database_gives_503_service_unavailable(database_url):
+@pytest.mark.parametrize("response_cache", ["on", "off"])
+def test_an_unreachable_database_gives_503_service_unavailable(database_url, response_cache):
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": database_url,
+        "RESPONSE_CACHE": response_cache,
     }
     result = subprocess.run(
         [sys.executable, "-c", SEED_QUERY_IN_A_FRESH_PROCESS],
