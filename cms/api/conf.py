@@ -25,6 +25,9 @@ DEFAULTS = {
     #: 100 publications with everything about 18,000, 100 stories with their related
     #: publications and authors about 101,000.
     "MAX_QUERY_COST": 150_000,
+    #: Work units spec validation may spend comparing same-named fields (graphql-core's
+    #: own default is 500,000, about 1 s); real queries spend a few.
+    "VALIDATION_BUDGET": 50_000,
     #: Most operations in one batched request.
     "MAX_BATCH_SIZE": 10,
     #: Largest request body, in bytes; larger gets HTTP 413.

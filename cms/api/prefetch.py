@@ -21,23 +21,39 @@ def _snake(name):
     return "".join(out)
 
 
-def _walk(selection_set, info, prefix, paths):
-    if selection_set is None:
-        return
+def _paths(selection_set, fragments, fragment_paths):
+    """The dotted paths selected in ``selection_set``, relative to it.
+
+    ``fragment_paths`` memoises each named fragment's relative paths, so a fragment
+    spread a thousand times is walked once: expanding every spread made planning
+    exponential in nested fragments (issue 12).
+    """
+    paths = set()
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             name = selection.name.value
             if grapple_settings.AUTO_CAMELCASE:
                 name = _snake(name)
-            path = f"{prefix}{name}"
-            paths.add(path)
-            _walk(selection.selection_set, info, f"{path}.", paths)
+            paths.add(name)
+            if selection.selection_set is not None:
+                nested = _paths(selection.selection_set, fragments, fragment_paths)
+                paths.update(f"{name}.{path}" for path in nested)
         elif isinstance(selection, InlineFragmentNode):
-            _walk(selection.selection_set, info, prefix, paths)
+            paths |= _paths(selection.selection_set, fragments, fragment_paths)
         elif isinstance(selection, FragmentSpreadNode):
-            fragment = info.fragments.get(selection.name.value)
-            if fragment is not None:
-                _walk(fragment.selection_set, info, prefix, paths)
+            paths |= _fragment_paths(selection.name.value, fragments, fragment_paths)
+    return paths
+
+
+def _fragment_paths(name, fragments, fragment_paths):
+    if name not in fragment_paths:
+        fragment_paths[name] = frozenset()  # validation refuses cycles; this stops one anyway
+        fragment = fragments.get(name)
+        if fragment is not None:
+            fragment_paths[name] = frozenset(
+                _paths(fragment.selection_set, fragments, fragment_paths)
+            )
+    return fragment_paths[name]
 
 
 def selected_paths(info, *, under=()):
@@ -47,9 +63,10 @@ def selected_paths(info, *, under=()):
 
     ``under`` skips wrapper levels, e.g. ``("edges", "node")`` for a connection.
     """
-    paths = set()
+    paths, fragment_paths = set(), {}
     for node in info.field_nodes:
-        _walk(node.selection_set, info, "", paths)
+        if node.selection_set is not None:
+            paths |= _paths(node.selection_set, info.fragments, fragment_paths)
     prefix = ".".join(under)
     if not prefix:
         return paths

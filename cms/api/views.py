@@ -13,7 +13,6 @@ while the database is unreachable (``cms.api.database_outage``).
 import hashlib
 import json
 import logging
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -22,16 +21,7 @@ from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
-from graphql import (
-    GraphQLError,
-    NoSchemaIntrospectionCustomRule,
-    OperationType,
-    execute,
-    get_operation_ast,
-    parse,
-    specified_rules,
-    validate,
-)
+from graphql import OperationType, execute, get_operation_ast
 from graphql.language import Visitor, visit
 
 from cms.request_id import current_request_id
@@ -39,6 +29,7 @@ from cms.request_id import current_request_id
 from . import cache as response_cache
 from .conf import api_setting
 from .database_outage import database_unreachable, log_outage, unreachable_database_error
+from .documents import prepare_document
 from .errors import APIError, ErrorCode
 from .limits import check_limits
 from .ratelimit import retry_after
@@ -115,25 +106,6 @@ def format_error(error, *, default_code):
         extensions["requestId"] = request_id
     formatted["extensions"] = extensions
     return formatted
-
-
-@lru_cache(maxsize=512)
-def prepare_document(schema, query, *, max_tokens, introspection, hide_suggestions):
-    """Parse and validate a query once per process: ``(document, errors, error code)``.
-
-    Frontends send the same few queries over and over; validation does not
-    depend on the variables, so its result can be reused. The limits that
-    depend on variables run per request (``check_limits``).
-    """
-    try:
-        document = parse(query, max_tokens=max_tokens)
-    except GraphQLError as error:
-        return None, [error], ErrorCode.GRAPHQL_PARSE_FAILED
-    rules = list(specified_rules)
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    errors = validate(schema, document, rules, max_errors=20, hide_suggestions=hide_suggestions)
-    return document, errors, ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 @method_decorator(csrf_exempt, name="dispatch")
