@@ -28,6 +28,12 @@ DEFAULTS = {
     #: Work units spec validation may spend comparing same-named fields (graphql-core's
     #: own default is 500,000, about 1 s); real queries spend a few.
     "VALIDATION_BUDGET": 50_000,
+    #: Wall-clock seconds a request's operations may run before they are stopped with a
+    #: ``TIMEOUT`` error (``cms.api.budget``); below gunicorn's timeout. 0 turns it off.
+    "REQUEST_BUDGET_SECONDS": 10,
+    #: PostgreSQL ``statement_timeout`` for the API's SQL statements, in milliseconds;
+    #: a cancelled statement is a ``TIMEOUT`` error too. 0 turns it off.
+    "STATEMENT_TIMEOUT_MS": 5_000,
     #: Most operations in one batched request.
     "MAX_BATCH_SIZE": 10,
     #: Largest request body, in bytes; larger gets HTTP 413.

@@ -4,10 +4,11 @@ One request goes through, in order: method and size checks, the per-IP rate
 limit, GraphiQL (development), request decoding (GET, POST JSON, batches),
 automatic persisted queries, the response cache, parsing (token limit), spec
 validation (introspection rule in production), query limits
-(``cms.api.limits``), execution, and error formatting. Every error leaves with
-a message and ``extensions.code``; unexpected ones are masked and logged with
-the request id. Nothing here answers with a 5xx, except 503 ``SERVICE_UNAVAILABLE``
-while the database is unreachable (``cms.api.database_outage``).
+(``cms.api.limits``), execution within the request's budget (``cms.api.budget``),
+and error formatting. Every error leaves with a message and ``extensions.code``;
+unexpected ones are masked and logged with the request id. Nothing here answers
+with a 5xx, except 503 ``SERVICE_UNAVAILABLE`` while the database is unreachable
+(``cms.api.database_outage``).
 """
 
 import hashlib
@@ -21,12 +22,13 @@ from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
-from graphql import OperationType, execute, get_operation_ast
+from graphql import OperationType, get_operation_ast
 from graphql.language import Visitor, visit
 
 from cms.request_id import current_request_id
 
 from . import cache as response_cache
+from .budget import run_within_budget
 from .conf import api_setting
 from .database_outage import database_unreachable, log_outage, unreachable_database_error
 from .documents import prepare_document
@@ -337,10 +339,10 @@ class PublicGraphQLView(GraphQLView):
         except APIError as error:
             return _json({"errors": [error.formatted]}), 400, False
 
-        result = execute(
+        result = run_within_budget(
             schema,
             document,
-            context_value=request,
+            request=request,
             variable_values=variables,
             operation_name=operation_name,
         )
