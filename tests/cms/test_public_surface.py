@@ -28,10 +28,18 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.test.utils.form_data import querydict_from_html
 
 from careers.models import CareersPage, StoryIndexPage, StoryPage
 from research.models import Publication
-from tests.graphql import create_portrait, create_publication, create_story, data_of, gql
+from tests.graphql import (
+    create_portrait,
+    create_publication,
+    create_story,
+    data_of,
+    gql,
+    measure_queries,
+)
 from tests.schema_walk import INTROSPECTION, SchemaWalk
 
 pytestmark = pytest.mark.django_db
@@ -346,3 +354,117 @@ def test_an_editor_can_still_download_a_hidden_document(editor_client, world):
     for document in world["hidden"]:
         if isinstance(document, get_document_model()):
             assert editor_client.get(document.url).status_code in (200, 302), document
+
+
+# --- A draft's files are not public --------------------------------------------------
+
+
+def test_a_pdf_chosen_only_in_a_draft_of_a_live_publication_stays_hidden(editor_client, client):
+    # Given: a live publication with an open PDF.
+    from tests.research.test_publication_admin import edit_url
+
+    open_pdf = make_document("Open paper")
+    publication = create_publication("Open publication", pdf=open_pdf)
+    draft_pdf = make_document("Hush draft-only paper")
+
+    # When: an editor chooses another PDF and saves a draft (not published), in the admin.
+    response = editor_client.get(edit_url(publication))
+    data = querydict_from_html(response.content.decode(), form_id="w-editor-form")
+    data["pdf"] = str(draft_pdf.pk)
+    assert editor_client.post(edit_url(publication), data).status_code == 302
+    publication.refresh_from_db()
+    assert publication.latest_revision.content["pdf"] == draft_pdf.pk
+
+    # Then: the reference index holds the live version's PDF, so the draft's PDF is not
+    # public: the API still gives the open PDF, and the draft's one cannot be downloaded.
+    client.logout()
+    node = data_of(gql(client, PUBLICATION_PDF, {"slug": publication.slug}))["publication"]
+    assert node["pdfUrl"].endswith(open_pdf.url)
+    assert client.get(draft_pdf.url).status_code == 404
+    assert client.get(open_pdf.url).status_code == 200
+
+
+PUBLICATION_PDF = "query($slug: String!) { publication(slug: $slug) { pdfUrl } }"
+
+
+# --- Constant SQL --------------------------------------------------------------------
+
+PUBLICATION_PDFS = """
+query($first: Int) { publications(first: $first) { edges { node { title pdfUrl } } } }
+"""
+STORY_BODIES = """
+query($first: Int) {
+  stories(first: $first) {
+    edges { node { title portrait { url } body {
+      ... on RichTextBlock { value }
+      ... on ImageWithCaptionBlock { image { url } }
+    } } }
+  }
+}
+"""
+
+#: Publications, their authors' count for the page, the public PDFs (one query).
+MAX_PUBLICATION_PDF_QUERIES = 5
+#: Stories, total, public portraits, renditions, body images, which are public, their
+#: renditions, and the rich-text link targets (pages, documents: one query each).
+MAX_STORY_BODY_QUERIES = 11
+
+
+def test_files_and_links_of_a_list_cost_the_same_queries_at_any_size(
+    client, django_assert_max_num_queries
+):
+    # Given: twelve publications first in A-Z order with a PDF each (every third one in a
+    # private collection), and twelve stories whose bodies link to pages and documents
+    # (public and not) and show images (public and not).
+    private = root_collection().add_child(name="Hush private collection")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type="password", password="x"
+    )
+    draft = unpublished_story("Hush draft story")
+    public_story = StoryPage.objects.live().first()
+    for number in range(12):
+        collection = private if number % 3 == 0 else root_collection()
+        pdf = make_document(f"Paper {number}", collection)
+        create_publication(f"0 Paper {number:02}", pdf=pdf)
+        image = in_collection(create_portrait(f"Figure {number}"), collection)
+        create_story(
+            f"Story {number}",
+            date=date(2030, 1, 1 + number),
+            portrait=image,
+            body=[
+                paragraph(
+                    f'<p><a linktype="page" id="{public_story.pk}">public</a> '
+                    f'<a linktype="page" id="{draft.pk}">draft</a> '
+                    f'<a linktype="document" id="{pdf.pk}">paper</a></p>'
+                ),
+                {"type": "image", "value": {"image": image.pk, "caption": "", "alt_text": ""}},
+            ],
+        )
+    data_of(gql(client, PUBLICATION_PDFS, {"first": 12}))  # warm-up, see measure_queries
+    data_of(gql(client, STORY_BODIES, {"first": 12}))
+
+    costs = {}
+    for query, limit in (
+        (PUBLICATION_PDFS, MAX_PUBLICATION_PDF_QUERIES),
+        (STORY_BODIES, MAX_STORY_BODY_QUERIES),
+    ):
+        _one, costs[query, 1] = measure_queries(
+            client, django_assert_max_num_queries, limit, query, {"first": 1}
+        )
+        data, costs[query, 12] = measure_queries(
+            client, django_assert_max_num_queries, limit, query, {"first": 12}
+        )
+        assert costs[query, 1] == costs[query, 12], query
+        text = json.dumps(data)
+        assert HUSH not in text.lower()
+
+    # And the gates really ran: a third of the PDFs and images are hidden.
+    pdfs = [
+        e["node"]["pdfUrl"]
+        for e in data_of(gql(client, PUBLICATION_PDFS, {"first": 12}))["publications"]["edges"]
+    ]
+    assert sum(url is None for url in pdfs) == 4
+    stories = data_of(gql(client, STORY_BODIES, {"first": 12}))["stories"]["edges"]
+    assert sum(edge["node"]["portrait"] is None for edge in stories) == 4, [
+        (edge["node"]["title"], edge["node"]["portrait"], edge["node"]["body"]) for edge in stories
+    ]
