@@ -87,7 +87,7 @@ def unpublished_story(title, **fields):
 @pytest.fixture(autouse=True)
 def walk_limits(settings):
     """A walk selects every field under every list at once, with an alias per fragment:
-    far over the cost, alias and token budgets a client gets, which are not what
+    far over the cost, alias, size and time budgets a client gets, which are not what
     these tests are about (``tests/cms/test_api_limits.py`` is)."""
     settings.CMS_API = {
         **settings.CMS_API,
@@ -95,6 +95,7 @@ def walk_limits(settings):
         "MAX_ALIASES_PER_FIELD": 1_000,
         "MAX_TOKENS": 100_000,
         "MAX_BODY_BYTES": 1024 * 1024,
+        "REQUEST_BUDGET_SECONDS": 300,
     }
 
 
