@@ -40,10 +40,13 @@ DEFAULTS = {
     "MAX_BODY_BYTES": 64 * 1024,
     #: Most tokens in one query document (guards the parser).
     "MAX_TOKENS": 5_000,
-    #: Requests per window per client IP; 0 turns rate limiting off.
+    #: Operations per sliding window per client IP (each operation of a batch counts);
+    #: 0 turns rate limiting off.
     "RATE_LIMIT_REQUESTS": 1_200,
-    #: Rate-limit window in seconds.
+    #: Rate-limit window in seconds: never more than the limit in any such span.
     "RATE_LIMIT_WINDOW": 60,
+    #: The cache (``CACHES`` alias) whose Redis holds the counts.
+    "RATE_LIMIT_CACHE": "default",
     #: Trusted reverse proxies in front of the app: 0 uses REMOTE_ADDR as the client IP,
     #: n uses the n-th address from the right of X-Forwarded-For.
     "TRUSTED_PROXIES": 0,

@@ -149,7 +149,23 @@ class PublicGraphQLView(GraphQLView):
                 headers={"Allow": "GET, POST"},
             )
         self.check_size(request)
-        wait = retry_after(request)
+        try:
+            payload = None if self.shows_graphiql(request) else self.decode(request)
+        except RequestError:
+            self.check_rate_limit(request, operations=1)  # refused requests count too
+            raise
+        self.check_rate_limit(request, operations=len(payload) if isinstance(payload, list) else 1)
+        if payload is None:
+            return self.render_graphiql(request, **self.graphiql_context())
+        if isinstance(payload, list):
+            return self.run_batch(request, payload)
+        body, status, cacheable = self.run_operation(request, payload)
+        return self.respond(request, body, status, cacheable)
+
+    @staticmethod
+    def check_rate_limit(request, operations):
+        """Each operation counts, so a batch is refused whole when it does not fit."""
+        wait = retry_after(request, operations)
         if wait is not None:
             raise RequestError(
                 f"Too many requests from your address; retry in {wait} seconds.",
@@ -157,14 +173,6 @@ class PublicGraphQLView(GraphQLView):
                 status=429,
                 headers={"Retry-After": str(wait)},
             )
-        if self.shows_graphiql(request):
-            return self.render_graphiql(request, **self.graphiql_context())
-
-        payload = self.decode(request)
-        if isinstance(payload, list):
-            return self.run_batch(request, payload)
-        body, status, cacheable = self.run_operation(request, payload)
-        return self.respond(request, body, status, cacheable)
 
     def shows_graphiql(self, request):
         return (

@@ -1,0 +1,247 @@
+"""The API's per-client rate limit: a sliding window in the real Redis, batches counted per
+operation, the client address behind trusted proxies, and a per-process fallback when
+Redis is unreachable. Time is moved with time-machine across window boundaries."""
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import override_settings
+
+from cms.ratelimit import forget_memory_counts
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINT = "/graphql/"
+QUERY = {"query": "{ researchDomains { slug } }"}
+#: A whole minute (divisible by the 60 s window and its 5 s slots): fixed windows start here.
+MINUTE = 1_800_000_000
+
+
+@pytest.fixture(autouse=True)
+def no_fallback_counts():
+    forget_memory_counts()
+    yield
+    forget_memory_counts()
+
+
+def limited(requests=10, window=60, **more):
+    return override_settings(
+        CMS_API={
+            **settings.CMS_API,
+            "RATE_LIMIT_REQUESTS": requests,
+            "RATE_LIMIT_WINDOW": window,
+            **more,
+        }
+    )
+
+
+def post(client, payload=QUERY, **extra):
+    return client.post(
+        ENDPOINT, data=json.dumps(payload), content_type="application/json", **extra
+    )
+
+
+def statuses(client, count, payload=QUERY, **extra):
+    return [post(client, payload, **extra).status_code for _ in range(count)]
+
+
+def at(seconds):
+    """Freeze the clock ``seconds`` after the start of a fixed minute."""
+    return time_machine.travel(MINUTE + seconds, tick=False)
+
+
+def test_the_boundary_burst_of_a_fixed_window_is_refused(client):
+    with limited(requests=10, window=60):
+        with at(59):  # the last second of one fixed minute
+            assert statuses(client, 10) == [200] * 10
+        with at(61):  # a fixed window would start counting afresh here
+            refused = post(client)
+        with at(119):
+            still_refused = post(client)
+        with at(120):  # the slot of the burst has left the last 60 s
+            assert statuses(client, 10) == [200] * 10
+            assert post(client).status_code == 429
+
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert refused["Retry-After"] == "59"  # exactly when it fits again: at 120
+    assert still_refused.status_code == 429
+    assert still_refused["Retry-After"] == "1"
+
+
+def test_no_sixty_seconds_ever_admit_more_than_the_limit(client):
+    admitted = []
+    with limited(requests=10, window=60):
+        for second in range(30, 330, 2):  # a steady request every 2 s for 5 minutes
+            with at(second):
+                if post(client).status_code == 200:
+                    admitted.append(second)
+    most_in_any_window = max(
+        sum(1 for t in admitted if start <= t < start + 60) for start in range(-60, 330)
+    )
+    assert most_in_any_window == 10
+    # The conservative slots cost little throughput: 5 minutes at 10 a minute is 50.
+    assert len(admitted) >= 45
+
+
+def test_each_operation_of_a_batch_counts_and_a_batch_that_does_not_fit_is_refused_whole(
+    client,
+):
+    batch = [QUERY] * 10
+    with limited(requests=15, window=60), at(10):
+        first = post(client, batch)
+        second = post(client, batch)
+        singles = statuses(client, 6)
+
+    assert first.status_code == 200
+    assert len(first.json()) == 10
+    assert second.status_code == 429
+    assert second.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert int(second["Retry-After"]) >= 1
+    assert singles == [200] * 5 + [429]  # the refused batch charged nothing
+
+
+def test_refused_requests_count_too(client):
+    with limited(requests=3), at(10):
+        bad = [
+            client.post(ENDPOINT, data="not json", content_type="application/json").status_code
+            for _ in range(3)
+        ]
+        assert bad == [400] * 3
+        assert post(client).status_code == 429
+
+
+def test_trusted_proxy_client_address_ignores_what_the_client_wrote(client):
+    """Behind one trusted proxy the client is the last X-Forwarded-For entry; a client
+    inventing a leftmost entry on every request must not get a bucket per invention."""
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    with limited(requests=3, TRUSTED_PROXIES=1), at(10):
+        forged = [
+            post(client, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.9", **proxy).status_code
+            for n in range(1, 5)
+        ]
+        other_client = post(client, HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7", **proxy)
+        no_forgery = post(client, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    assert forged == [200, 200, 200, 429]
+    assert other_client.status_code == 200
+    assert no_forgery.status_code == 429
+
+
+def test_two_trusted_proxies_take_the_second_address_from_the_right(client):
+    proxies = {"REMOTE_ADDR": "10.0.0.3"}  # client -> CDN -> load balancer -> app
+    with limited(requests=2, TRUSTED_PROXIES=2), at(10):
+        forged = [
+            post(
+                client, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.9, 10.0.0.1", **proxies
+            ).status_code
+            for n in range(1, 4)
+        ]
+    assert forged == [200, 200, 429]
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
+    with limited(requests=2), at(10):
+        forged = [
+            post(client, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code for n in range(1, 4)
+        ]
+    assert forged == [200, 200, 429]
+
+
+def test_addresses_of_one_ipv6_64_share_a_bucket(client):
+    with limited(requests=2), at(10):
+        rotating = [
+            post(client, REMOTE_ADDR=f"2001:db8:1:2::{n:x}").status_code for n in range(1, 4)
+        ]
+        neighbour = post(client, REMOTE_ADDR="2001:db8:1:3::1")
+    assert rotating == [200, 200, 429]
+    assert neighbour.status_code == 200
+
+
+# --- Redis unreachable ---------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, that the test may stop."""
+
+    def __init__(self, tmp_path):
+        self.port = free_port()
+        self.directory = tmp_path
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the private redis-server did not start")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_with_redis_down_the_limit_falls_back_to_this_process_and_recovers(
+    client, private_redis, caplog
+):
+    caches = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{private_redis.port}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        },
+    }
+    with override_settings(CACHES=caches), limited(requests=3, RATE_LIMIT_CACHE="ratelimit"):
+        with at(10):
+            assert statuses(client, 3) == [200] * 3
+            assert post(client).status_code == 429  # counted in the private Redis
+        private_redis.stop()
+        with at(100):  # the Redis counts have left the window; Redis is down
+            assert statuses(client, 4) == [200, 200, 200, 429]  # still limited, not a 500
+        private_redis.start()  # empty: its counts were not saved
+        with at(110):
+            assert statuses(client, 4) == [200, 200, 200, 429]  # counted in Redis again
+    assert any("fall back to per-process" in record.getMessage() for record in caplog.records)
