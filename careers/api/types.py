@@ -3,6 +3,8 @@
 import graphene
 from graphene_django import DjangoObjectType
 
+from cms.api.absolute_urls import absolute_url
+
 from ..models import Organization, Person, Team
 
 #: Widths offered in a portrait's ``srcset``; none larger than the original is made.
@@ -38,16 +40,13 @@ def portrait_for(image, request=None):
     widths = [w for w in PORTRAIT_WIDTHS if w <= image.width] or [PORTRAIT_WIDTHS[0]]
     renditions = [image.get_rendition(f"width-{width}") for width in widths]
 
-    def absolute(url):
-        return request.build_absolute_uri(url) if request is not None else url
-
     default = renditions[min(1, len(renditions) - 1)]
     return PortraitType(
-        url=absolute(default.url),
+        url=absolute_url(default.url, request),
         width=default.width,
         height=default.height,
         alt=getattr(image, "description", "") or image.title,
-        srcset=", ".join(f"{absolute(r.url)} {r.width}w" for r in renditions),
+        srcset=", ".join(f"{absolute_url(r.url, request)} {r.width}w" for r in renditions),
     )
 
 

@@ -91,13 +91,17 @@ def content_version():
     return f"{generation}.{0 if expiry is None else round(expiry * 1000)}"
 
 
-def response_key(query, variables, operation_name):
-    """The cache key of an answer, or ``None`` when it must not be cached (cache down)."""
+def response_key(query, variables, operation_name, variant=""):
+    """The cache key of an answer, or ``None`` when it must not be cached (cache down).
+
+    ``variant`` is whatever else of the request changes the answer (the scheme and
+    host of absolute URLs when no public base URL is configured).
+    """
     version = content_version()
     if version is None:
         return None
     material = json.dumps(
-        [version, query, variables or {}, operation_name or ""],
+        [version, query, variables or {}, operation_name or "", variant],
         sort_keys=True,
         separators=(",", ":"),
     )

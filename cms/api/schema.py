@@ -23,6 +23,7 @@ from grapple.settings import grapple_settings
 from grapple.types.pages import Page as FallbackPageType
 from wagtail import hooks
 
+from .absolute_urls import rebase_grapple_media_urls
 from .images import guard_image_renditions
 from .page_arguments import refuse_negative_positive_ints
 from .pages import PublicPageInterface, public_pages_query
@@ -103,6 +104,7 @@ def build_schema():
     withhold_fields()
     gate_chooser_blocks()
     hide_private_rich_text_links()
+    rebase_grapple_media_urls()
 
     class Query(*query_mixins(), graphene.ObjectType):
         """Read-only public API: published content only."""

@@ -28,6 +28,7 @@ from graphql.language import Visitor, visit
 from cms.request_id import current_request_id
 
 from . import cache as response_cache
+from .absolute_urls import cache_variant
 from .budget import run_within_budget
 from .conf import api_setting
 from .database_outage import database_unreachable, log_outage, unreachable_database_error
@@ -312,7 +313,9 @@ class PublicGraphQLView(GraphQLView):
         preview_header = bool(request.headers.get("X-Preview-Token"))
         key = None
         if not preview_header and api_setting("RESPONSE_CACHE_SECONDS") > 0:
-            key = response_cache.response_key(query, variables, operation_name)
+            key = response_cache.response_key(
+                query, variables, operation_name, cache_variant(request)
+            )
             cached = response_cache.cached_response(key)
             if cached is not None:
                 return cached, 200, True

@@ -175,6 +175,12 @@ TASKS = {
 # Optional moderation of employee stories (see home/roles.py).
 MARKETING_REVIEW = os.environ.get("MARKETING_REVIEW", "").lower() in {"1", "true", "yes"}
 
+# The public URL of this server (e.g. https://cms.example.org): every absolute URL in API
+# answers (images, portraits, PDFs) is built on it, whatever Host or X-Forwarded-Proto a
+# request carried. Empty (development): URLs follow each request, and cached answers are
+# kept apart per scheme and host (cms/api/absolute_urls.py).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+
 # Headless: the public site is a separate frontend that reads /graphql/.
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 

@@ -4,6 +4,7 @@ import graphene
 from django.db.models import Count, Q
 from graphene_django import DjangoObjectType
 
+from cms.api.absolute_urls import absolute_url
 from cms.visibility import public_or_none
 
 from ..models import Publication, PublicationAuthor, ResearchDomain
@@ -97,7 +98,7 @@ class PublicationType(DjangoObjectType):
     def resolve_pdf_url(root, info):
         """Only a public PDF (``cms.visibility``): an embargoed or private file has no URL."""
         pdf = public_or_none(root.pdf) if root.pdf_id else None
-        return info.context.build_absolute_uri(pdf.url) if pdf is not None else None
+        return absolute_url(pdf.url, info.context) if pdf is not None else None
 
 
 class DomainFacetType(graphene.ObjectType):
