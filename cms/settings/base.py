@@ -156,6 +156,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Research at Databricks and MosaicML"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin login refuses attempts after too many failures (cms/login_throttle.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.login_throttle.ThrottledLoginForm"
+LOGIN_THROTTLE = {
+    "FAILURES_PER_USER": int(os.environ.get("LOGIN_FAILURES_PER_USER", "10")),
+    "FAILURES_PER_IP": int(os.environ.get("LOGIN_FAILURES_PER_IP", "20")),
+    "WINDOW": int(os.environ.get("LOGIN_FAILURE_WINDOW", "900")),
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Every download goes through Wagtail's serve view, which refuses documents the public
