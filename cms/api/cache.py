@@ -1,4 +1,4 @@
-"""Response cache and automatic persisted queries, both in the default cache (Redis).
+"""Response cache in the default cache (Redis).
 
 Every cached response key includes the *content generation*, a counter that
 any published, unpublished or deleted content bumps (``cms.signals``). A bump
@@ -150,20 +150,6 @@ def refresh_next_expiry_time():
 
 def forget_next_expiry_time():
     shared_cache.delete(NEXT_EXPIRY_KEY)
-
-
-def query_hash(query):
-    return hashlib.sha256(query.encode()).hexdigest()
-
-
-def persisted_query(sha256_hash):
-    return shared_cache.get(f"cms:api:apq:{sha256_hash}")
-
-
-def persist_query(sha256_hash, query):
-    shared_cache.set(
-        f"cms:api:apq:{sha256_hash}", query, timeout=api_setting("PERSISTED_QUERY_SECONDS")
-    )
 
 
 def cached_for_content(namespace, parts, compute):

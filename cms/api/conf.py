@@ -58,8 +58,13 @@ DEFAULTS = {
     #: ``Cache-Control: max-age`` for browsers and ``s-maxage`` for CDNs.
     "BROWSER_MAX_AGE": 0,
     "CDN_MAX_AGE": 60,
-    #: Seconds an automatic persisted query stays known after its last registration.
-    "PERSISTED_QUERY_SECONDS": 7 * 24 * 3600,
+    #: Seconds an automatic persisted query stays known after its last use.
+    "PERSISTED_QUERY_SECONDS": 24 * 3600,
+    #: Largest query stored as a persisted query, in bytes (larger ones run, unstored).
+    "PERSISTED_QUERY_MAX_BYTES": 16 * 1024,
+    #: New persisted queries one client IP may register per window (more run, unstored).
+    "PERSISTED_QUERY_REGISTRATIONS": 60,
+    "PERSISTED_QUERY_REGISTRATION_WINDOW": 3600,
     #: ``Retry-After`` seconds of the 503 answered while the database is unreachable.
     "SERVICE_UNAVAILABLE_RETRY_AFTER": 5,
     #: Apps whose saves and deletes invalidate cached responses.

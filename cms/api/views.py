@@ -28,6 +28,7 @@ from graphql.language import Visitor, visit
 from cms.request_id import current_request_id
 
 from . import cache as response_cache
+from . import persisted_queries
 from .absolute_urls import cache_variant
 from .budget import run_within_budget
 from .conf import api_setting
@@ -306,7 +307,7 @@ class PublicGraphQLView(GraphQLView):
         if not isinstance(extensions, dict):
             raise RequestError("`extensions` must be a JSON object.", ErrorCode.BAD_USER_INPUT)
 
-        query = self.resolve_persisted_query(query, extensions.get("persistedQuery"))
+        query, to_register = self.resolve_persisted_query(query, extensions.get("persistedQuery"))
         if not query:
             raise RequestError("Send a GraphQL `query`.", ErrorCode.BAD_USER_INPUT)
 
@@ -317,7 +318,8 @@ class PublicGraphQLView(GraphQLView):
                 query, variables, operation_name, cache_variant(request)
             )
             cached = response_cache.cached_response(key)
-            if cached is not None:
+            if cached is not None:  # it ran before, so it is valid
+                persisted_queries.register(request, to_register, query)
                 return cached, 200, True
 
         schema = self.schema.graphql_schema
@@ -349,6 +351,7 @@ class PublicGraphQLView(GraphQLView):
             check_limits(schema, document, operation, variables)
         except APIError as error:
             return _json({"errors": [error.formatted]}), 400, False
+        persisted_queries.register(request, to_register, query)
 
         result = run_within_budget(
             schema,
@@ -378,9 +381,12 @@ class PublicGraphQLView(GraphQLView):
 
     @staticmethod
     def resolve_persisted_query(query, persisted):
-        """Apollo's automatic persisted queries: a sha256 hash stands for a known query."""
+        """Apollo's automatic persisted queries: a sha256 hash stands for a known query.
+
+        Returns the query, and the hash to register it under once it has validated.
+        """
         if persisted is None:
-            return query
+            return query, None
         if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
             raise RequestError(
                 "Unsupported `persistedQuery` extension: send version 1 with `sha256Hash`.",
@@ -393,20 +399,19 @@ class PublicGraphQLView(GraphQLView):
                 ErrorCode.BAD_USER_INPUT,
             )
         if query:
-            if response_cache.query_hash(query) != sha256_hash.lower():
+            if persisted_queries.query_hash(query) != sha256_hash.lower():
                 raise RequestError(
                     "`persistedQuery.sha256Hash` does not match the query.",
                     ErrorCode.BAD_USER_INPUT,
                 )
-            response_cache.persist_query(sha256_hash.lower(), query)
-            return query
-        known = response_cache.persisted_query(sha256_hash.lower())
+            return query, sha256_hash.lower()
+        known = persisted_queries.persisted_query(sha256_hash.lower())
         if known is None:
             # Apollo clients answer this by sending the query with its hash once.
             raise RequestError(
                 "PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND, status=200
             )
-        return known
+        return known, None
 
     def graphiql_context(self):
         return {
