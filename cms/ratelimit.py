@@ -12,31 +12,26 @@ slot (``window / SLOTS``) longer than strictly needed; the wait is computed
 exactly from the slots, so ``Retry-After`` is never too early.
 
 The counts live in the cache's Redis (one small hash per identity, updated by
-one Lua script, so concurrent workers cannot both take the last unit). Without
-Redis (local memory in development), or while Redis is unreachable, a
-per-process limiter with the same rules takes over: each worker then admits
-up to the limit on its own, which is looser but never unlimited.
+one Lua script, so concurrent workers cannot both take the last unit), reached
+through ``cms.cache_guard``. Without Redis (local memory in development), or
+while the guard reports it unavailable, a per-process limiter with the same
+rules takes over: each worker then admits up to the limit on its own, which is
+looser but never unlimited, and the API keeps answering.
 """
 
-import logging
 import math
 import threading
 import time
 from collections import OrderedDict
 
-from django.core.cache import caches
-from redis.exceptions import RedisError
-
-logger = logging.getLogger("cms.ratelimit")
+from cms import cache_guard
 
 #: Slots per window: 12 slots of 5 s for a one-minute window.
 SLOTS = 12
 #: Identities the per-process fallback remembers (least recently used are dropped).
 MEMORY_IDENTITIES = 10_000
-#: What an unreachable or failing Redis raises.
-REDIS_FAILURES = (RedisError, OSError)
-#: Seconds between two log lines about an unreachable Redis.
-LOG_INTERVAL = 60
+#: What ``cache_guard.call`` answers when Redis cannot be used: count in this process.
+_IN_MEMORY = object()
 
 # KEYS[1]: the identity's hash (slot index -> count).
 # ARGV: oldest slot still inside the window, current slot, cost, limit (-1: none),
@@ -125,34 +120,24 @@ class SlidingWindowLimiter:
 
     def reset(self, identity):
         key = self._key(identity)
-        redis = _redis_client(self.cache_alias)
-        if redis is not None:
-            try:
-                redis.delete(key)
-            except REDIS_FAILURES as error:
-                _redis_failed(error)
+        cache_guard.call(lambda backend: backend.delete(key), alias=self.cache_alias)
         _memory.reset(key)
 
     def _key(self, identity):
-        return caches[self.cache_alias].make_key(f"cms:ratelimit:{self.name}:{identity}")
+        """The cache key (the cache's prefix is added where Redis is called)."""
+        return f"cms:ratelimit:{self.name}:{identity}"
 
     def _run(self, identity, *, cost, limit, record):
         now = time.time()
         oldest, current = _slot_range(now, self.window)
         key = self._key(identity)
-        slots = None
-        redis = _redis_client(self.cache_alias)
-        if redis is not None:
-            try:
-                answer = redis.register_script(_SCRIPT)(
-                    keys=[key],
-                    args=[oldest, current, cost, limit, int(record), self._expiry_ms()],
-                )
-                slots = _decode(answer)
-            except REDIS_FAILURES as error:
-                _redis_failed(error)
-                slots = _memory.run(key, oldest, current, cost, limit, record)
-        else:
+        arguments = [oldest, current, cost, limit, int(record), self._expiry_ms()]
+        slots = cache_guard.call(
+            lambda backend: _run_in_redis(backend, key, arguments),
+            _IN_MEMORY,
+            alias=self.cache_alias,
+        )
+        if slots is _IN_MEMORY:
             slots = _memory.run(key, oldest, current, cost, limit, record)
         if slots is None:
             return None
@@ -162,33 +147,18 @@ class SlidingWindowLimiter:
         return math.ceil((self.window + _slot_seconds(self.window)) * 1000)
 
 
-def _decode(answer):
-    """The script's answer: ``None`` when admitted, else the live slots as a dict."""
+def _run_in_redis(backend, key, arguments):
+    """The script's answer: ``None`` when admitted, else the live slots as a dict;
+    ``_IN_MEMORY`` when the cache is not a Redis (local memory in development)."""
+    client = getattr(backend, "client", None)
+    if not hasattr(client, "get_client"):
+        return _IN_MEMORY
+    redis = client.get_client(write=True)
+    answer = redis.register_script(_SCRIPT)(keys=[backend.make_key(key)], args=arguments)
     if int(answer[0]) == 1:
         return None
     values = [int(value) for value in answer[1:]]
     return dict(zip(values[::2], values[1::2], strict=True))
-
-
-def _redis_client(alias):
-    """The raw Redis client behind a django-redis cache, or ``None`` (local memory)."""
-    backend = caches[alias]
-    client = getattr(backend, "client", None)
-    if client is None or not hasattr(client, "get_client"):
-        return None
-    return client.get_client(write=True)
-
-
-_last_logged = 0.0
-
-
-def _redis_failed(error):
-    """Log an unreachable Redis at most once per ``LOG_INTERVAL`` (every request hits it)."""
-    global _last_logged
-    now = time.monotonic()
-    if now - _last_logged >= LOG_INTERVAL:
-        _last_logged = now
-        logger.warning("Rate limits fall back to per-process counts: Redis failed (%s)", error)
 
 
 class _MemoryCounts:

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 
+from cms.ratelimit import forget_memory_counts
 from home.roles import EDITORS, MARKETING
 
 
@@ -42,10 +43,13 @@ def clear_cache():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """The database rolls back after each test; the real Redis does not, so empty it."""
+    """The database rolls back after each test; the real Redis does not, so empty it
+    (and the rate limits' per-process fallback counts)."""
     clear_cache()
+    forget_memory_counts()
     yield
     clear_cache()
+    forget_memory_counts()
 
 
 def make_user(username, group_name=None, superuser=False):

@@ -179,7 +179,7 @@ def test_rate_limit_per_client_ip_with_retry_after(client):
     assert statuses == [200, 200, 200]
     assert limited.status_code == 429
     assert codes(limited) == ["RATE_LIMITED"]
-    assert 1 <= int(limited["Retry-After"]) <= 61
+    assert 1 <= int(limited["Retry-After"]) <= 65  # the window and at most one 5 s slot
     assert other_client.status_code == 200
 
 

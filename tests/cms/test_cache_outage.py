@@ -89,11 +89,14 @@ def test_a_hung_redis_costs_one_short_timeout_then_is_left_alone(client, setting
     assert waited < 2.5, f"the first request waited {waited:.1f} s on a hung Redis"
 
 
-def test_the_rate_limit_fails_open_while_redis_is_unreachable(client, settings):
-    settings.CMS_API = {**settings.CMS_API, "RATE_LIMIT_REQUESTS": 1}
+def test_the_rate_limit_counts_in_this_process_while_redis_is_unreachable(client, settings):
+    settings.CMS_API = {**settings.CMS_API, "RATE_LIMIT_REQUESTS": 2}
     redis_cache(f"redis://127.0.0.1:{unused_port()}/0", settings)
-    for _ in range(3):
+    for _ in range(2):
         assert len(titles(client)) == 3
+    refused = client.post("/graphql/", {"query": SEED_QUERY}, content_type="application/json")
+    assert refused.status_code == 429  # limited (per process), not an error
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
 
 def test_cursors_issued_while_redis_is_unreachable_count_positions_afresh(client, settings):

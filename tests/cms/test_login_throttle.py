@@ -4,7 +4,6 @@ with a message to the editor; tested through /admin/login/ as an editor uses it.
 import pytest
 import time_machine
 
-from cms.ratelimit import forget_memory_counts
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -14,13 +13,6 @@ PASSWORD = "correct horse battery staple"  # make_user's
 PAUSED = "signing in is paused"
 WRONG = "didn&#x27;t match"  # Wagtail's "Your username and password didn't match."
 START = 1_800_000_000
-
-
-@pytest.fixture(autouse=True)
-def no_fallback_counts():
-    forget_memory_counts()
-    yield
-    forget_memory_counts()
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
-from cms.ratelimit import forget_memory_counts
-
 pytestmark = pytest.mark.django_db
 
 ENDPOINT = "/graphql/"
@@ -24,13 +22,6 @@ TOO_DEEP = (
     "{ publications(first: 1) { edges { node { authors { person { team { members { team "
     "{ members { team { name } } } } } } } } } } }"
 )
-
-
-@pytest.fixture(autouse=True)
-def no_fallback_counts():
-    forget_memory_counts()
-    yield
-    forget_memory_counts()
 
 
 def api_settings(**overrides):

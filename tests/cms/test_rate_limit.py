@@ -4,8 +4,6 @@ Redis is unreachable. Time is moved with time-machine across window boundaries."
 
 import json
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -13,7 +11,8 @@ import time_machine
 from django.conf import settings
 from django.test import override_settings
 
-from cms.ratelimit import forget_memory_counts
+from benchmarks.stack import PrivateRedis
+from cms import cache_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +20,6 @@ ENDPOINT = "/graphql/"
 QUERY = {"query": "{ researchDomains { slug } }"}
 #: A whole minute (divisible by the 60 s window and its 5 s slots): fixed windows start here.
 MINUTE = 1_800_000_000
-
-
-@pytest.fixture(autouse=True)
-def no_fallback_counts():
-    forget_memory_counts()
-    yield
-    forget_memory_counts()
 
 
 def limited(requests=10, window=60, **more):
@@ -166,75 +158,32 @@ def test_addresses_of_one_ipv6_64_share_a_bucket(client):
 # --- Redis unreachable ---------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, on a free port, that the test may stop."""
-
-    def __init__(self, tmp_path):
-        self.port = free_port()
-        self.directory = tmp_path
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the private redis-server did not start")
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
 @pytest.fixture
-def private_redis(tmp_path):
+def private_redis(settings):
+    """A redis-server of this test's own, which it may stop; the shared one is never touched."""
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    server = PrivateRedis(tmp_path)
+    server = PrivateRedis()
     server.start()
+    settings.CACHE_BREAKER_SECONDS = 0.3
+    cache_guard.reset()
     yield server
     server.stop()
+    cache_guard.reset()
 
 
 def test_with_redis_down_the_limit_falls_back_to_this_process_and_recovers(
-    client, private_redis, caplog
+    client, private_redis, settings
 ):
-    caches = {
+    settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{private_redis.port}/0",
+            "LOCATION": private_redis.url,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
         },
     }
-    with override_settings(CACHES=caches), limited(requests=3, RATE_LIMIT_CACHE="ratelimit"):
+    with limited(requests=3, RATE_LIMIT_CACHE="ratelimit"):
         with at(10):
             assert statuses(client, 3) == [200] * 3
             assert post(client).status_code == 429  # counted in the private Redis
@@ -242,6 +191,8 @@ def test_with_redis_down_the_limit_falls_back_to_this_process_and_recovers(
         with at(100):  # the Redis counts have left the window; Redis is down
             assert statuses(client, 4) == [200, 200, 200, 429]  # still limited, not a 500
         private_redis.start()  # empty: its counts were not saved
+        time.sleep(settings.CACHE_BREAKER_SECONDS + 0.1)  # the guard probes again
         with at(110):
-            assert statuses(client, 4) == [200, 200, 200, 429]  # counted in Redis again
-    assert any("fall back to per-process" in record.getMessage() for record in caplog.records)
+            # Counted in Redis again: the per-process counts (3 at 100) are not consulted.
+            assert statuses(client, 4) == [200, 200, 200, 429]
+        assert cache_guard.available("ratelimit")
