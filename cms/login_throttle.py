@@ -8,7 +8,8 @@ failures within ``WINDOW`` seconds, every attempt for it is refused, even with
 the right password, until the oldest failures leave the window, and the
 editor is told so on the login page. Counting per IP as well stops one
 address from trying one password against many accounts; a successful login
-clears the account's count. Settings: ``LOGIN_THROTTLE`` (see ``DEFAULTS``).
+clears the account's count. Settings: ``LOGIN_THROTTLE`` (see ``DEFAULTS``; a
+limit of 0 turns it off).
 """
 
 import math
@@ -35,14 +36,26 @@ def throttle_setting(name):
     return getattr(settings, "LOGIN_THROTTLE", {}).get(name, DEFAULTS[name])
 
 
-def _limiters():
-    window = throttle_setting("WINDOW")
-    return (
-        SlidingWindowLimiter(
-            "login-user", limit=throttle_setting("FAILURES_PER_USER"), window=window
-        ),
-        SlidingWindowLimiter("login-ip", limit=throttle_setting("FAILURES_PER_IP"), window=window),
+def _by_username():
+    return SlidingWindowLimiter(
+        "login-user",
+        limit=throttle_setting("FAILURES_PER_USER"),
+        window=throttle_setting("WINDOW"),
     )
+
+
+def _by_address():
+    return SlidingWindowLimiter(
+        "login-ip",
+        limit=throttle_setting("FAILURES_PER_IP"),
+        window=throttle_setting("WINDOW"),
+    )
+
+
+def _counts(username, address):
+    """``(limiter, identity)`` for the username and the address; a limit of 0 is off."""
+    pairs = [(_by_username(), username), (_by_address(), address)]
+    return [(limiter, identity) for limiter, identity in pairs if limiter.limit]
 
 
 class ThrottledLoginForm(LoginForm):
@@ -62,9 +75,9 @@ class ThrottledLoginForm(LoginForm):
         username = (self.cleaned_data.get("username") or "").strip().lower()
         if not username or not self.cleaned_data.get("password"):
             return super().clean()
-        by_user, by_ip = _limiters()
         address = client_identity(self.request) if self.request is not None else "unknown"
-        waits = [wait for wait in (by_user.check(username), by_ip.check(address)) if wait]
+        counts = _counts(username, address)
+        waits = [wait for limiter, identity in counts if (wait := limiter.check(identity))]
         if waits:
             raise ValidationError(
                 self.error_messages["too_many_failures"],
@@ -74,10 +87,11 @@ class ThrottledLoginForm(LoginForm):
         try:
             cleaned = super().clean()
         except ValidationError:
-            by_user.add(username)
-            by_ip.add(address)
+            for limiter, identity in counts:
+                limiter.add(identity)
             raise
-        by_user.reset(username)
+        # A success clears the account's failures (not the address's: others share it).
+        _by_username().reset(username)
         return cleaned
 
 

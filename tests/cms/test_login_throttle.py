@@ -88,3 +88,11 @@ def test_another_account_is_not_paused_by_ones_failures_from_elsewhere(client, e
         for n in range(10):
             log_in(client, password=f"guess {n}", REMOTE_ADDR="203.0.113.5")
         assert logged_in(log_in(client, username="marge"))
+
+
+def test_a_limit_of_zero_turns_that_count_off(client, editor, settings):
+    settings.LOGIN_THROTTLE = {**settings.LOGIN_THROTTLE, "FAILURES_PER_IP": 0}
+    with at(0):
+        for n in range(20):
+            log_in(client, username=f"someone-{n}", password="guess")
+        assert logged_in(log_in(client))
