@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.forms.auth import LoginForm
 
+from cms.api.conf import api_setting
 from cms.api.ratelimit import client_identity
 from cms.ratelimit import SlidingWindowLimiter
 
@@ -41,6 +42,7 @@ def _by_username():
         "login-user",
         limit=throttle_setting("FAILURES_PER_USER"),
         window=throttle_setting("WINDOW"),
+        cache_alias=api_setting("RATE_LIMIT_CACHE"),
     )
 
 
@@ -49,6 +51,7 @@ def _by_address():
         "login-ip",
         limit=throttle_setting("FAILURES_PER_IP"),
         window=throttle_setting("WINDOW"),
+        cache_alias=api_setting("RATE_LIMIT_CACHE"),
     )
 
 

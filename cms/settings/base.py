@@ -124,6 +124,10 @@ CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
 
 
 CACHES = cache_settings(os.environ.get("REDIS_URL"))
+# The rate limits' counts (API, admin login, persisted-query registrations) in a Redis
+# of their own when given, kept out of the cache's eviction (README "Configuring Redis").
+if os.environ.get("RATE_LIMIT_REDIS_URL"):
+    CACHES["ratelimit"] = cache_settings(os.environ["RATE_LIMIT_REDIS_URL"])["default"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -234,6 +238,7 @@ CMS_API = {
     "RATE_LIMIT_REQUESTS": int(os.environ.get("API_RATE_LIMIT_REQUESTS", "1200")),
     "RATE_LIMIT_WINDOW": int(os.environ.get("API_RATE_LIMIT_WINDOW", "60")),
     "TRUSTED_PROXIES": int(os.environ.get("API_TRUSTED_PROXIES", "0")),
+    "RATE_LIMIT_CACHE": "ratelimit" if "ratelimit" in CACHES else "default",
     "MAX_QUERY_COST": int(os.environ.get("API_MAX_QUERY_COST", "150000")),
     "INTROSPECTION": True,
 }
