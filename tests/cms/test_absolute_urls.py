@@ -30,7 +30,6 @@ QUERY = f"""
     }}
   }}
   publication(slug: "quokka-paper") {{ pdfUrl }}
-  documents {{ url }}
 }}
 """
 #: What a proxy terminating TLS for another host name sends.
@@ -61,8 +60,8 @@ def urls_in(client, **headers):
     body = response.json()
     assert "errors" not in body, body["errors"]
     urls = URL.findall(response.content.decode())
-    # portrait url + 2 srcset entries, body image url, src, 2 srcSet, rendition, pdf, document
-    assert len(urls) >= 10, urls
+    # portrait url + 2 srcset entries, body image url, src, 2 srcSet, rendition, pdf
+    assert len(urls) >= 9, urls
     return urls
 
 
