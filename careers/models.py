@@ -15,6 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.edit_conflicts import VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
 
 from .blocks import StoryBodyBlock
@@ -146,6 +147,7 @@ class CareersPage(HeadlessPreviewMixin, Page):
 
     #: Headless: Wagtail's own page view only points readers to the API.
     template = "cms/headless_page.html"
+    base_form_class = VersionCheckedPageForm
 
     heading = models.CharField(max_length=255, help_text="The large heading at the top.")
     intro = models.TextField(help_text="The paragraph under the heading.")
@@ -189,6 +191,7 @@ class StoryIndexPage(HeadlessPreviewMixin, Page):
 
     #: Headless: Wagtail's own page view only points readers to the API.
     template = "cms/headless_page.html"
+    base_form_class = VersionCheckedPageForm
 
     intro = models.TextField(blank=True, help_text="The sentence under the heading.")
 
@@ -209,6 +212,7 @@ class StoryPage(HeadlessPreviewMixin, Page):
 
     #: Headless: Wagtail's own page view only points readers to the API.
     template = "cms/headless_page.html"
+    base_form_class = VersionCheckedPageForm
 
     person = models.ForeignKey(
         Person,

@@ -1,5 +1,6 @@
-"""System checks: webhook settings meant for development only, and stored data that
-newer rules would refuse.
+"""System checks: webhook settings meant for development only, stored data that
+newer rules would refuse, and admin forms that would let an outdated form overwrite
+a newer version (``cms.E001``, see ``cms.edit_conflicts``).
 
 ``check --deploy`` warns when ``CMS_WEBHOOKS`` allows plain http or internal networks:
 both exist so a developer can run a receiver on their own machine, and in production
@@ -17,6 +18,13 @@ from urllib.parse import urlsplit
 
 from django.core import checks
 from django.db import DatabaseError
+
+
+@checks.register(checks.Tags.models)
+def check_edit_forms(app_configs=None, **kwargs):
+    from .edit_conflicts import check_edit_forms_are_version_checked
+
+    return check_edit_forms_are_version_checked(app_configs, **kwargs)
 
 
 @checks.register(checks.Tags.database)

@@ -7,6 +7,7 @@ from wagtail.documents import get_document_model
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from .edit_conflicts import add_conflict_message
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .visibility import is_public
 
@@ -97,3 +98,13 @@ class WebhooksGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_webhook_viewsets():
     return WebhooksGroup()
+
+
+@hooks.register("before_edit_page")
+def explain_outdated_page_form(request, page):
+    add_conflict_message(request, page)
+
+
+@hooks.register("before_edit_snippet")
+def explain_outdated_snippet_form(request, snippet):
+    add_conflict_message(request, snippet)

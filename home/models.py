@@ -3,6 +3,7 @@ from grapple.models import GraphQLPage, GraphQLString
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from cms.edit_conflicts import VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
 
 
@@ -11,6 +12,7 @@ class HomePage(HeadlessPreviewMixin, Page):
 
     #: Headless: Wagtail's own page view only points readers to the API.
     template = "cms/headless_page.html"
+    base_form_class = VersionCheckedPageForm
 
     tagline = models.CharField(
         max_length=255, blank=True, help_text="A short line under the title."

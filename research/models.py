@@ -8,7 +8,6 @@ from django.utils.text import slugify
 from grapple.models import GraphQLInt, GraphQLString
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import (
     DraftStateMixin,
@@ -21,6 +20,7 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from cms.edit_conflicts import VersionCheckedModelForm, VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
 from cms.text import normalize_for_search
 from cms.visibility import scheduled_q
@@ -100,7 +100,7 @@ class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
         return self.exclude(self.live_q())
 
 
-class PublicationForm(WagtailAdminModelForm):
+class PublicationForm(VersionCheckedModelForm):
     """Adds the checks that need the author inline, with messages for editors."""
 
     def clean(self):
@@ -329,6 +329,7 @@ class ResearchPage(HeadlessPreviewMixin, Page):
 
     #: Headless: Wagtail's own page view only points readers to the API.
     template = "cms/headless_page.html"
+    base_form_class = VersionCheckedPageForm
 
     intro = models.TextField(blank=True, help_text="The sentence shown under the page title.")
     page_size = models.PositiveSmallIntegerField(
