@@ -37,6 +37,7 @@ from .documents import prepare_document
 from .errors import APIError, ErrorCode
 from .limits import check_limits
 from .ratelimit import retry_after
+from .variables import variable_errors
 
 logger = logging.getLogger("cms.api")
 
@@ -85,6 +86,15 @@ def asks_for_preview(document):
     finder = _PreviewArgumentFinder()
     visit(document, finder)
     return finder.found
+
+
+def refused(formatted_errors):
+    """``(body, status, cacheable)`` of a request refused before execution.
+
+    The one place that decides the HTTP status of parse, validation, variable and
+    limit errors (400, with ``application/json``).
+    """
+    return _json({"errors": formatted_errors}), 400, False
 
 
 def format_error(error, *, default_code):
@@ -331,8 +341,7 @@ class PublicGraphQLView(GraphQLView):
             hide_suggestions=not settings.DEBUG,
         )
         if errors:
-            formatted = [format_error(error, default_code=error_code) for error in errors]
-            return _json({"errors": formatted}), 400, False
+            return refused([format_error(error, default_code=error_code) for error in errors])
 
         operation = get_operation_ast(document, operation_name)
         if operation is None:
@@ -347,10 +356,13 @@ class PublicGraphQLView(GraphQLView):
                 "This API is read-only: only queries are accepted.", ErrorCode.BAD_USER_INPUT
             )
 
+        errors = variable_errors(schema, operation, variables)
+        if errors:
+            return refused(errors)
         try:
             check_limits(schema, document, operation, variables)
         except APIError as error:
-            return _json({"errors": [error.formatted]}), 400, False
+            return refused([error.formatted])
         persisted_queries.register(request, to_register, query)
 
         result = run_within_budget(
