@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install lint format check-migrations schema bench soak clean
+.PHONY: run test install lint format check-migrations schema bench soak mutation clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -68,5 +68,9 @@ bench: install
 soak: install
 	$(PY) -m benchmarks.soak
 
+## Mutation testing of the public-visibility and cost modules (benchmarks/mutation.py, ~1 h).
+mutation: install
+	$(PY) -m benchmarks.mutation
+
 clean:
-	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media
+	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media mutants

@@ -1,7 +1,7 @@
 """Whenever published content changes: invalidate cached API responses, send webhooks.
 
-Publishing, unpublishing, scheduling going live and deleting any page or
-snippet, and saving any object of a content app, bump the content generation
+Saving or deleting any object of a content app (publishing, unpublishing and
+scheduling going live all save the page's or snippet's row) bumps the content generation
 (``cms.api.cache``): the editor's request has not returned yet when the next
 reader is already served fresh data. It bumps again after the transaction
 commits, so a reader who cached the old state in between is not served it, and
@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from wagtail.models import DraftStateMixin, Page
-from wagtail.signals import page_published, page_unpublished, published, unpublished
+from wagtail.signals import published, unpublished
 from wagtail.snippets.models import get_snippet_models
 
 from . import webhooks
@@ -88,8 +88,8 @@ def webhook_on_snippet_save(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    for signal in (page_published, page_unpublished, published, unpublished):
-        signal.connect(invalidate, dispatch_uid=f"cms-api-invalidate-{id(signal)}")
+    # One invalidation path: publishing, unpublishing and scheduling save the object's row,
+    # so ``post_save`` covers them (Wagtail's publish signals would only bump twice).
     for signal in (post_save, post_delete):
         signal.connect(invalidate_on_model_change, dispatch_uid=f"cms-api-model-{id(signal)}")
     published.connect(webhook_on_publish, dispatch_uid="cms-webhooks-publish")

@@ -8,9 +8,17 @@ from another thread, which sees only committed data, so they run as
 transactional tests with ``serialized_rollback``. Django empties the database
 after each of them and restores the serialized copy before the next; that copy
 is taken again here once the demo content is in, so it holds the demo content.
+
+Mutation runs (``make mutation``) start a test session per planted bug. Seeding a
+database each time would cost most of the hour, so there ``CMS_TEST_DB_TEMPLATE``
+names a seeded SQLite file (made by the first session, kept by ``--reuse-db``) and
+every later session works on its own copy of it.
 """
 
 import io
+import os
+import sqlite3
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,15 +30,47 @@ from django.db import connections
 from cms.ratelimit import forget_memory_counts
 from home.roles import EDITORS, MARKETING
 
+MUTATION_DB_TEMPLATE = os.environ.get("CMS_TEST_DB_TEMPLATE")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """In a mutation run, point the test database at this session's copy of the template
+    (or at the template itself, which this session then creates and seeds)."""
+    if not MUTATION_DB_TEMPLATE:
+        yield
+        return
+    from django.conf import settings
+
+    template = Path(MUTATION_DB_TEMPLATE)
+    name = template.with_name(f"{template.name}.{os.getpid()}") if template.exists() else template
+    if name != template:
+        # The backup API copies a consistent state, write-ahead log included.
+        with sqlite3.connect(template) as source, sqlite3.connect(name) as copy:
+            source.backup(copy)
+    settings.DATABASES["default"]["TEST"]["NAME"] = str(name)
+    yield
+    if name != template:
+        for leftover in name.parent.glob(f"{name.name}*"):
+            leftover.unlink()
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_initial_data", stdout=io.StringIO())
+        if not _seeded():
+            call_command("load_initial_data", stdout=io.StringIO())
         for connection in connections.all():
             # Set by Django only when a collected test asks for serialized_rollback.
             if hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def _seeded():
+    """Whether the demo content is already in (a database kept by ``--reuse-db``)."""
+    from home.models import HomePage
+
+    return bool(MUTATION_DB_TEMPLATE) and HomePage.objects.exists()
 
 
 def clear_cache():

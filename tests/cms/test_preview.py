@@ -2,11 +2,13 @@
 and only that token unlocks the draft in the API."""
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.test import override_settings
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils.form_data import querydict_from_html
 
 from careers.models import StoryIndexPage, StoryPage
@@ -101,9 +103,17 @@ def test_a_tampered_token_is_forbidden(client, editor_client):
     assert body["data"] is None
 
 
-def test_an_expired_token_is_forbidden_not_the_live_version(client, editor_client):
-    token = publication_token(editor_client, title="Secret draft title")
-    with override_settings(PREVIEW_TOKEN_SECONDS=-1):  # every token is older than that
+def test_a_token_opens_the_draft_for_one_hour_and_not_longer(client, editor_client):
+    """The default lifetime (no setting): valid at 59 minutes, even after another preview
+    has cleared old snapshots; expired at 61 minutes, never falling back to the live version."""
+    issued = timezone.now()
+    with time_machine.travel(issued, tick=False):
+        token = publication_token(editor_client, title="Secret draft title")
+    with time_machine.travel(issued + timedelta(minutes=59), tick=False):
+        publication_token(editor_client, title="Another editor's draft")  # clears old snapshots
+        body = gql(client, PREVIEW, {"token": token})
+    assert data_of(body)["preview"]["title"] == "Secret draft title"
+    with time_machine.travel(issued + timedelta(minutes=61), tick=False):
         body = gql(client, PREVIEW, {"token": token})
     assert error_codes(body) == ["FORBIDDEN"]
     assert "expired" in body["errors"][0]["message"]

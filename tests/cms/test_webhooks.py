@@ -128,6 +128,29 @@ def test_unpublish_and_delete_are_sent_and_events_can_be_chosen(
     assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["delete"]
 
 
+def test_a_take_down_reaches_an_endpoint_subscribed_to_unpublish(
+    receiver, django_capture_on_commit_callbacks
+):
+    from careers.models import StoryPage
+
+    WebhookEndpoint.objects.create(name="Take-downs", url=receiver.url, events=["unpublish"])
+    quokka = publish_new(django_capture_on_commit_callbacks)
+    story = StoryPage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        quokka.unpublish(log_action=False)  # a snippet
+    with django_capture_on_commit_callbacks(execute=True):
+        story.unpublish(log_action=False)  # a page
+    run_worker()
+    sent = sorted(
+        (payload["event"], payload["model"], payload["id"])
+        for payload in (json.loads(r["body"]) for r in receiver.requests)
+    )
+    assert sent == [
+        ("unpublish", "careers.storypage", story.pk),
+        ("unpublish", "research.publication", quokka.pk),
+    ]
+
+
 def test_inactive_endpoints_get_nothing(endpoint, receiver, django_capture_on_commit_callbacks):
     endpoint.active = False
     endpoint.save()

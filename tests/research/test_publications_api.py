@@ -346,6 +346,27 @@ def test_last_without_before_returns_the_end_of_the_list(client):
     assert connection["pageInfo"]["hasPreviousPage"] is True
 
 
+def test_paging_back_from_a_forward_cursor_reports_exact_positions(client):
+    # Given: three pages walked forward, whose cursors remember their rows' positions.
+    expected = expected_ids("TITLE")
+    page = None
+    cursors = []
+    for _ in range(3):
+        after = page["pageInfo"]["endCursor"] if page else None
+        page = publications(client, first=5, after=after)
+        cursors += [edge["cursor"] for edge in page["edges"]]
+
+    # When: paging back (last/before) from a cursor; Then: the rows just before it, at
+    # their exact positions, also where fewer than `last` rows are left before it.
+    for index in (10, 5, 2, 1):
+        back = publications(client, last=5, before=cursors[index])
+        first_index = max(index - 5, 0)
+        assert ids(back) == expected[first_index:index]
+        assert (back["startPosition"], back["endPosition"]) == (first_index + 1, index)
+        assert back["pageInfo"]["hasPreviousPage"] is (first_index > 0)
+        assert back["pageInfo"]["hasNextPage"] is True
+
+
 @pytest.mark.parametrize("size", [1, 100])
 def test_page_size_limits_are_inclusive(client, size):
     assert len(publications(client, first=size)["edges"]) == min(size, 46)
