@@ -4,9 +4,8 @@ import re
 import unicodedata
 
 #: Letters that Unicode does not decompose into a base letter plus an accent.
-_FOLDED = str.maketrans(
-    {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"}
-)
+#: Applied after lower-casing, so ``Æther`` folds like ``æther``.
+_FOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -19,6 +18,6 @@ def normalize_for_search(text):
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDED))
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLDED))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", stripped.lower()).strip()

@@ -8,6 +8,7 @@ a refusal of bad arguments is a coded GraphQL error in the body, never a 4xx/5xx
 
 import json
 
+import pytest
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images import get_image_model
@@ -64,6 +65,28 @@ def measure_queries(client, assert_max_num_queries, limit, query, variables=None
     with assert_max_num_queries(limit) as captured:
         body = gql(client, query, variables)
     return data_of(body), len(captured)
+
+
+#: More pages than any walk in the tests has (fifty rows one per page, and some).
+MAX_PAGES = 200
+
+
+def walk_pages(fetch, forward=True):
+    """Every page of a connection: ``fetch(cursor)`` returns one (``None`` for the first),
+    then the walk follows ``endCursor`` (``startCursor`` backward) while there is more.
+
+    Bounded: a cursor that does not advance fails the test instead of looping forever.
+    """
+    more, cursor = ("hasNextPage", "endCursor") if forward else ("hasPreviousPage", "startCursor")
+    pages = []
+    position = None
+    for _ in range(MAX_PAGES):
+        page = fetch(position)
+        pages.append(page)
+        if not page["pageInfo"][more]:
+            return pages
+        position = page["pageInfo"][cursor]
+    pytest.fail(f"still more pages after {MAX_PAGES}: the cursor does not advance")
 
 
 # --- Content the tests add on top of the seed ----------------------------------

@@ -6,6 +6,7 @@ Time is driven explicitly (retries are made due, never slept for).
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from django.conf import settings
 from django.test import override_settings
 from django_tasks_db.management.commands.db_worker import Worker
@@ -75,9 +76,13 @@ def run_worker():
         excluded_queue_names=[],
     )
     due = DBTaskResult.objects.ready().filter(backend_name="webhooks", queue_name="webhooks")
-    while (task_result := due.get_locked()) is not None:
+    for _ in range(100):  # bounded: a retry that is always due fails instead of spinning
+        task_result = due.get_locked()
+        if task_result is None:
+            return
         task_result.claim(worker.worker_id)
         worker.run_task(task_result)
+    pytest.fail("the webhooks queue is still not empty after 100 tasks")
 
 
 def publish_new(django_capture_on_commit_callbacks, title="Quokka Genomics"):

@@ -25,6 +25,7 @@ from tests.graphql import (
     data_of,
     gql,
     measure_queries,
+    walk_pages,
 )
 
 pytestmark = pytest.mark.django_db
@@ -363,23 +364,15 @@ def test_stories_are_newest_first_with_same_day_stories_newest_created_first(cli
 def test_stories_page_forward_and_back_exactly_once(client, more_stories, size):
     everything = story_titles(stories(client))
 
-    forward, after = [], None
-    while True:
-        page = stories(client, first=size, after=after)
+    forward = []
+    for page in walk_pages(lambda after: stories(client, first=size, after=after)):
         forward.extend(story_titles(page))
         assert page["endPosition"] == len(forward)
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
 
-    backward, before = [], None
-    while True:
-        page = stories(client, last=size, before=before)
+    backward = []
+    for page in walk_pages(lambda before: stories(client, last=size, before=before), False):
         backward[:0] = story_titles(page)
         assert page["startPosition"] == len(everything) - len(backward) + 1
-        if not page["pageInfo"]["hasPreviousPage"]:
-            break
-        before = page["pageInfo"]["startCursor"]
 
     assert forward == everything
     assert backward == everything

@@ -53,7 +53,9 @@ def test_a_submitted_story_goes_live_only_when_a_lead_approves():
     approve = reverse(
         "wagtailadmin_pages:workflow_action", args=[story.pk, "approve", task_state.pk]
     )
-    assert lead.post(approve, {"comment": "Lovely."}).status_code in (200, 302)
+    approved = lead.post(approve, {"comment": "Lovely."})
+    # Done, back to the page's editor (a refusal would redirect to the dashboard).
+    assert (approved.status_code, approved["Location"]) == (302, f"/admin/pages/{story.pk}/edit/")
 
     story.refresh_from_db()
     assert story.live

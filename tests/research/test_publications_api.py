@@ -25,6 +25,7 @@ from tests.graphql import (
     data_of,
     gql,
     measure_queries,
+    walk_pages,
 )
 
 pytestmark = pytest.mark.django_db
@@ -252,14 +253,8 @@ def test_equal_sort_keys_are_ordered_by_id_and_never_skipped_at_a_page_break(cli
     same_ids = [str(p.pk) for p in same]
 
     # When: the list is walked one result per page.
-    seen = []
-    after = None
-    while True:
-        connection = publications(client, sort=sort, first=1, after=after)
-        seen.extend(ids(connection))
-        if not connection["pageInfo"]["hasNextPage"]:
-            break
-        after = connection["pageInfo"]["endCursor"]
+    pages = walk_pages(lambda after: publications(client, sort=sort, first=1, after=after))
+    seen = [pk for page in pages for pk in ids(page)]
 
     # Then: each appears exactly once, the three in id order (reversed for Z-A).
     assert seen == expected_ids(sort)
@@ -271,25 +266,14 @@ def test_equal_sort_keys_are_ordered_by_id_and_never_skipped_at_a_page_break(cli
 
 
 def walk_forward(client, size, **variables):
-    pages = []
-    after = None
-    while True:
-        connection = publications(client, first=size, after=after, **variables)
-        pages.append(connection)
-        if not connection["pageInfo"]["hasNextPage"]:
-            return pages
-        after = connection["pageInfo"]["endCursor"]
+    return walk_pages(lambda after: publications(client, first=size, after=after, **variables))
 
 
 def walk_backward(client, size, **variables):
-    pages = []
-    before = None
-    while True:
-        connection = publications(client, last=size, before=before, **variables)
-        pages.append(connection)
-        if not connection["pageInfo"]["hasPreviousPage"]:
-            return pages
-        before = connection["pageInfo"]["startCursor"]
+    return walk_pages(
+        lambda before: publications(client, last=size, before=before, **variables),
+        forward=False,
+    )
 
 
 WALKS = [

@@ -13,7 +13,7 @@ import pytest
 from careers.models import Person
 from cms.text import normalize_for_search
 from research.models import Publication, ResearchDomain
-from tests.graphql import assert_bad_user_input, create_publication, data_of, gql
+from tests.graphql import assert_bad_user_input, create_publication, data_of, gql, walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,39 @@ def test_the_issue_examples(client):
         "A Cloud-Compatible Bioinformatics Pipeline for Ultrarapid Pathogen Identification "
         "From Next-Generation Sequencing of Clinical Samples"
     }
+
+
+#: Letters neither search backend folds by itself (SQLite's FTS5 strips plain accents,
+#: PostgreSQL's ``simple`` configuration folds nothing): ß, Ł, Æ and the ﬃ ligature. Only
+#: the API's own normalisation, of the stored words and of the query, makes them match.
+UNFOLDED = "Große Eﬃcient Graphs for Æther Models"
+FOLDED = "Grosse Efficient Graphs for Aether Models"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grosse",
+        "Große",
+        "GROSSE",
+        "efficient",
+        "eﬃcient",
+        "aether",
+        "Æther",
+        "weiss",
+        "Weiß",
+        "lukasz",
+        "Łukasz",
+    ],
+)
+def test_letters_no_backend_folds_match_their_plain_spelling_both_ways(client, text):
+    create_publication(UNFOLDED, authors=("Łukasz Weiß",))
+    create_publication(FOLDED, authors=("Lukasz Weiss",))
+
+    found = found_titles(client, text)
+
+    assert {UNFOLDED, FOLDED} <= found
+    assert found == reference_titles(text)
 
 
 def test_an_author_name_finds_all_their_papers_whatever_the_case(client):
@@ -255,22 +288,18 @@ def test_search_results_page_forward_and_back_exactly_once(client, sort):
     expected = [edge["node"]["id"] for edge in search(client, text, **sort_arg)["edges"]]
     assert len(expected) == 29
 
-    forward, after = [], None
-    while True:
-        page = search(client, text, first=4, after=after, **sort_arg)
+    forward = []
+    for page in walk_pages(lambda after: search(client, text, first=4, after=after, **sort_arg)):
         forward.extend(edge["node"]["id"] for edge in page["edges"])
         assert page["startPosition"] == len(forward) - len(page["edges"]) + 1
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
 
-    backward, before = [], None
-    while True:
-        page = search(client, text, first=None, last=4, before=before, **sort_arg)
+    backward = []
+    backward_pages = walk_pages(
+        lambda before: search(client, text, first=None, last=4, before=before, **sort_arg),
+        forward=False,
+    )
+    for page in backward_pages:
         backward[:0] = [edge["node"]["id"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasPreviousPage"]:
-            break
-        before = page["pageInfo"]["startCursor"]
 
     assert forward == expected
     assert backward == expected
