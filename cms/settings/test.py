@@ -8,12 +8,14 @@ from .base import cache_settings
 SECRET_KEY = "django-insecure-test-only-not-a-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# A mutation run's sessions share the media of the database they copy (tests/conftest.py).
+MEDIA_ROOT = os.environ.get("CMS_TEST_MEDIA_ROOT", BASE_DIR / ".test-media")  # noqa: F405
 # The real Redis, on a database of its own: each test starts with it emptied.
 # A key prefix per test process keeps concurrent runs (SQLite and PostgreSQL, two
 # developers' shells, or the sessions a mutation run forks from one process) from
 # emptying each other's cache: taken when a key is made, so a forked process has its own.
 CACHES = cache_settings(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 CACHES["default"]["KEY_FUNCTION"] = "cms.settings.test.per_process_key"
 # Generous timeouts: the shared test Redis is busy with parallel runs. Tests of a dead
 # or hung Redis use the production timeouts (``cache_settings``) on their own cache.
@@ -21,7 +23,8 @@ CACHES["default"]["OPTIONS"].update({"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOU
 
 
 def per_process_key(key, key_prefix, version):
-    return f"test-{os.getpid()}:{key_prefix}:{version}:{key}"
+    """Django's key, with the pid of the process making it (a forked one has its own)."""
+    return f"{key_prefix}:{os.getpid()}:{version}:{key}"
 
 
 # Rate limits off (their tests turn them on), counted in the test Redis above.
