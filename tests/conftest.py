@@ -17,6 +17,7 @@ every later session works on its own copy of it.
 
 import io
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
+from django.test import override_settings
 
 from cms.ratelimit import forget_memory_counts
 from home.roles import EDITORS, MARKETING
@@ -65,15 +67,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     template = Path(MUTATION_DB_TEMPLATE)
     name = template.with_name(f"{template.name}.{os.getpid()}") if template.exists() else template
-    if name != template:
-        # The backup API copies a consistent state, write-ahead log included.
-        with sqlite3.connect(template) as source, sqlite3.connect(name) as copy:
-            source.backup(copy)
+    if name == template:
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(name)
+        yield
+        return
+    # The backup API copies a consistent state, write-ahead log included. The media too:
+    # a test that deletes an image deletes its file, which the next session still needs.
+    with sqlite3.connect(template) as source, sqlite3.connect(name) as copy:
+        source.backup(copy)
+    media = Path(f"{settings.MEDIA_ROOT}.{os.getpid()}")
+    shutil.copytree(settings.MEDIA_ROOT, media, dirs_exist_ok=True)
     settings.DATABASES["default"]["TEST"]["NAME"] = str(name)
-    yield
-    if name != template:
-        for leftover in name.parent.glob(f"{name.name}*"):
-            leftover.unlink()
+    with override_settings(MEDIA_ROOT=str(media)):
+        yield
+    shutil.rmtree(media, ignore_errors=True)
+    for leftover in name.parent.glob(f"{name.name}*"):
+        leftover.unlink()
 
 
 @pytest.fixture(scope="session")
