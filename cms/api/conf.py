@@ -34,6 +34,13 @@ DEFAULTS = {
     #: PostgreSQL ``statement_timeout`` for the API's SQL statements, in milliseconds;
     #: a cancelled statement is a ``TIMEOUT`` error too. 0 turns it off.
     "STATEMENT_TIMEOUT_MS": 5_000,
+    #: Parsed documents kept per worker (``cms.api.documents``): at most this many, holding
+    #: at most this much query text (a parsed, validated document takes about 100 times
+    #: its text: 512 KiB of text is about 50 MB), and none longer than the last value
+    #: (those are parsed on every request).
+    "DOCUMENT_CACHE_SIZE": 512,
+    "DOCUMENT_CACHE_BYTES": 512 * 1024,
+    "DOCUMENT_CACHE_MAX_QUERY_BYTES": 16 * 1024,
     #: Most operations in one batched request.
     "MAX_BATCH_SIZE": 10,
     #: Largest request body, in bytes; larger gets HTTP 413.
