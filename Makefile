@@ -5,8 +5,12 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run HOST=… PORT=…`: where the development server listens; every URL it prints
+# or generates (admin login, preview, images) follows, unless set in the environment.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# 0.0.0.0 listens on every interface; links point at this machine.
+URL_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -21,6 +25,8 @@ install: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 
 ## Set up a fresh machine and serve the site on SQLite with the demo content.
+run: export WAGTAILADMIN_BASE_URL ?= http://$(URL_HOST):$(PORT)
+run: export FRONTEND_URL ?= http://$(URL_HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_initial_data

@@ -9,6 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 CREDENTIALS_FILE = settings.BASE_DIR / ".dev-admin-password"
 
 
+def admin_url():
+    """The admin on the server's own address (``make run PORT=N`` sets the base URL)."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/"
+
+
 class Command(BaseCommand):
     help = "Create (once) and print the development-only admin login."
 
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             user.save()
         self.stdout.write(
             self.style.WARNING(
-                f"Development admin (development only): http://127.0.0.1:8000/admin/ "
+                f"Development admin (development only): {admin_url()} "
                 f"username “{username}”, password “{password}”"
             )
         )
