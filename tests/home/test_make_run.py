@@ -22,7 +22,8 @@ def fake_python(tmp_path):
     script = tmp_path / "python"
     script.write_text(
         "#!/bin/sh\n"
-        'echo "ran: $* | WAGTAILADMIN_BASE_URL=$WAGTAILADMIN_BASE_URL FRONTEND_URL=$FRONTEND_URL"\n'
+        'echo "ran: $* | WAGTAILADMIN_BASE_URL=$WAGTAILADMIN_BASE_URL"'
+        ' "FRONTEND_URL=$FRONTEND_URL"\n'
     )
     script.chmod(0o755)
     return script
