@@ -66,7 +66,9 @@ def test_urls_set_in_the_environment_win(fake_python):
     lines = make_run(fake_python, "HOST=0.0.0.0", "PORT=9101", FRONTEND_URL="http://x.test:3000")
     for given in setup_commands(lines).values():
         # 0.0.0.0 listens everywhere; links point at this machine.
-        assert given == "WAGTAILADMIN_BASE_URL=http://127.0.0.1:9101 FRONTEND_URL=http://x.test:3000"
+        assert (
+            given == "WAGTAILADMIN_BASE_URL=http://127.0.0.1:9101 FRONTEND_URL=http://x.test:3000"
+        )
 
 
 def test_settings_read_the_urls_from_the_environment():
