@@ -197,6 +197,18 @@ class Publication(
         blank=True,
         help_text="A link to the paper, e.g. on arXiv or the publisher's site.",
     )
+    doi = models.CharField(
+        "DOI",
+        max_length=255,
+        blank=True,
+        help_text="The DOI without the https://doi.org/ prefix, e.g. 10.1145/3514221.3526054.",
+    )
+    arxiv_id = models.CharField(
+        "arXiv id",
+        max_length=50,
+        blank=True,
+        help_text="The arXiv identifier without version, e.g. 2101.00001 (optional).",
+    )
     pdf = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name="PDF",
@@ -227,7 +239,14 @@ class Publication(
         ),
         FieldRowPanel([FieldPanel("venue"), FieldPanel("year")]),
         FieldPanel("abstract"),
-        MultiFieldPanel([FieldPanel("url"), FieldPanel("pdf")], heading="The paper"),
+        MultiFieldPanel(
+            [
+                FieldPanel("url"),
+                FieldRowPanel([FieldPanel("doi"), FieldPanel("arxiv_id")]),
+                FieldPanel("pdf"),
+            ],
+            heading="The paper",
+        ),
         FieldPanel("date_added"),
     ]
 
@@ -270,11 +289,15 @@ class Publication(
         super().full_clean(*args, **kwargs)
 
     def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """The slug (if empty) and the sort and search keys; save() and bulk imports call it."""
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.sort_title = self.title.lower()
         self.search_title = normalize_for_search(self.title)
-        super().save(*args, **kwargs)
 
     def search_document(self):
         """Everything search-as-you-type should find this publication by, normalised."""

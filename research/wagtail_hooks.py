@@ -1,12 +1,16 @@
 """Research admin: the "Research" menu with publications and domains."""
 
 import django_filters
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import LiveStatusTagColumn
+from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from .bibtex_admin import BibtexImportView
 from .models import Publication, ResearchDomain
 
 
@@ -30,8 +34,24 @@ class PublicationFilterSet(WagtailFilterSet):
         fields = ["domain", "year", "live"]
 
 
+class PublicationIndexView(IndexView):
+    """The Publications listing, with "Import from BibTeX" beside "Add publication"."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            url = reverse(self.get_import_url_name())
+            buttons.append(HeaderButton("Import from BibTeX", url=url, icon_name="upload"))
+        return buttons
+
+    def get_import_url_name(self):
+        return self.index_url_name.replace(":list", ":import_bibtex")
+
+
 class PublicationViewSet(SnippetViewSet):
     model = Publication
+    index_view_class = PublicationIndexView
     icon = "doc-full"
     menu_label = "Publications"
     menu_order = 100
@@ -43,6 +63,18 @@ class PublicationViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return self.model.objects.select_related("domain")
+
+    @property
+    def import_bibtex_view(self):
+        return BibtexImportView.as_view(
+            permission_policy=self.permission_policy,
+            index_url_name=self.get_url_name("list"),
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("import/", self.import_bibtex_view, name="import_bibtex"),
+        ]
 
 
 class ResearchDomainViewSet(SnippetViewSet):

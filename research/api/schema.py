@@ -30,6 +30,13 @@ def _authors(queryset, paths, lookup):
     return queryset.prefetch_related(Prefetch(f"{lookup}authors", queryset=authors))
 
 
+def _author_names(queryset, paths, lookup):
+    """``bibtex`` and ``citation`` read the author names: one prefetch, unless ``authors`` has."""
+    if "authors" in paths:
+        return queryset
+    return _authors(queryset, paths, lookup)
+
+
 #: What each selected field of a Publication needs loaded, in bulk.
 PUBLICATION_PREFETCH = PrefetchPlan(
     {
@@ -38,6 +45,10 @@ PUBLICATION_PREFETCH = PrefetchPlan(
             Prefetch(f"{lookup}pdf", queryset=known_public(get_document_model()))
         ),
         "authors": _authors,
+        "bibtex": _author_names,
+        "citation": lambda qs, paths, lookup: (
+            qs if "bibtex" in paths else _author_names(qs, paths, lookup)
+        ),
     }
 )
 

@@ -7,6 +7,7 @@ from graphene_django import DjangoObjectType
 from cms.api.absolute_urls import absolute_url
 from cms.visibility import public_or_none
 
+from ..bibtex.export import bibtex_entry, plain_citation
 from ..models import Publication, PublicationAuthor, ResearchDomain
 
 
@@ -88,9 +89,33 @@ class PublicationType(DjangoObjectType):
     url = graphene.String(description="Link to the paper, if any.")
     pdf_url = graphene.String(description="Absolute URL of the uploaded PDF, if any.")
     date_added = graphene.DateTime(required=True, description="When it was added to the site.")
+    doi = graphene.String(description="The DOI, lower-case, without `https://doi.org/`, if any.")
+    arxiv_id = graphene.String(description="The arXiv identifier without version, if any.")
+    bibtex = graphene.String(
+        required=True,
+        description="A BibTeX entry (`@misc`, with DOI, URL and arXiv id when known) for a "
+        "frontend's “Cite” button; importing it again matches this publication.",
+    )
+    citation = graphene.String(
+        required=True,
+        description="A plain-text citation: “A. Author, B. Author. Title. Venue, 2023.” "
+        "followed by the DOI link (or the paper link) when there is one.",
+    )
 
     def resolve_authors(root, info):
         return root.authors.all()
+
+    def resolve_doi(root, info):
+        return root.doi or None
+
+    def resolve_arxiv_id(root, info):
+        return root.arxiv_id or None
+
+    def resolve_bibtex(root, info):
+        return bibtex_entry(root, [author.name for author in root.authors.all()])
+
+    def resolve_citation(root, info):
+        return plain_citation(root, [author.name for author in root.authors.all()])
 
     def resolve_url(root, info):
         return root.url or None
