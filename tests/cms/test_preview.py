@@ -12,9 +12,10 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import querydict_from_html
 
 from careers.models import StoryIndexPage, StoryPage
+from cms.visibility import is_public
 from research.models import Publication
 from tests.careers.test_story_admin import story_form
-from tests.graphql import data_of, error_codes, gql
+from tests.graphql import create_portrait, data_of, error_codes, gql
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,26 @@ def test_preview_answers_are_never_cached(client, editor_client):
     )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_preview_shows_the_drafts_own_new_portrait_and_the_public_api_does_not(
+    client, marketing_client
+):
+    # Given: a portrait uploaded for a story that is not saved yet: nothing public uses it.
+    portrait = create_portrait("Riley Example")
+    index = StoryIndexPage.objects.get()
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=["careers", "storypage", index.pk]
+    )
+    data = story_form(marketing_client, index, portrait=str(portrait.pk))
+    assert marketing_client.post(preview_url, data).json()["is_valid"] is True
+    preview = marketing_client.get(preview_url, {"in_preview_panel": "true"})
+    token = parse_qs(
+        urlparse(re.search(r'url=([^"]+)"', preview.content.decode()).group(1)).query
+    )["token"][0]
+
+    # Then: the editor's preview shows it (cms.api.preview.reveal_own_files) …
+    query = "query($t: String!) { preview(token: $t) { ... on StoryPage { portrait { url } } } }"
+    assert data_of(gql(client, query, {"t": token}))["preview"]["portrait"]["url"]
+    # … while the image is not public: its original is unused by anything live.
+    assert not is_public(portrait)
