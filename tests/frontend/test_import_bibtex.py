@@ -17,6 +17,7 @@ pytestmark = LIVE_DB
 
 PASSWORD = "correct horse battery staple"
 IMPORT_URL = "/admin/snippets/research/publication/import/"
+IMPORT_TIMEOUT_MS = 180_000
 
 
 @pytest.fixture
@@ -71,7 +72,11 @@ def test_editor_imports_a_bib_file_and_readers_find_it(editor_login, browser):
     expect(plan.locator("tr", has_text="noyear2021")).to_contain_text("no year")
     browser.screenshots("1-plan")
 
-    page.get_by_role("button", name=f"Import {NEW + UPDATED} publications").click()
+    # Each publication is saved as the admin saves one (a revision, a publish): on a
+    # loaded machine that takes longer than the default ten seconds.
+    page.get_by_role("button", name=f"Import {NEW + UPDATED} publications").click(
+        timeout=IMPORT_TIMEOUT_MS
+    )
     expect(page.get_by_text(f"{NEW} new, {UPDATED} updated, {SKIPPED} skipped")).to_be_visible()
     for title in NEW_TITLES:
         assert title in search(page, browser.base_url, title), title
