@@ -155,9 +155,11 @@ def test_a_negative_limit_or_offset_is_refused_not_ignored(client, argument):
     assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]
     assert "got -1" in body["errors"][0]["message"]
 
-    as_variable = gql(
+    # As a variable it fails variable coercion: a request error too (issue 12).
+    status, as_variable = refusal(
         client, f"query($n: PositiveInt) {{ pages({argument}: $n) {{ url }} }}", {"n": -5}
     )
+    assert status == 400
     assert [error["extensions"]["code"] for error in as_variable["errors"]] == ["BAD_USER_INPUT"]
     assert "got -5" in as_variable["errors"][0]["message"]
 
