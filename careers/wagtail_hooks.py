@@ -4,17 +4,19 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.admin_choosers import LabelledChooserMixin
+
 from .models import Organization, Person, Team
 
 
-class OrganizationViewSet(SnippetViewSet):
+class OrganizationViewSet(LabelledChooserMixin, SnippetViewSet):
     model = Organization
     icon = "site"
     menu_label = "Organizations"
     list_display = ["name", "heading"]
 
 
-class TeamViewSet(SnippetViewSet):
+class TeamViewSet(LabelledChooserMixin, SnippetViewSet):
     model = Team
     icon = "group"
     menu_label = "Teams"
@@ -25,7 +27,7 @@ class TeamViewSet(SnippetViewSet):
         return self.model.objects.select_related("organization")
 
 
-class PersonViewSet(SnippetViewSet):
+class PersonViewSet(LabelledChooserMixin, SnippetViewSet):
     model = Person
     icon = "user"
     menu_label = "People"

@@ -10,6 +10,8 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from cms.admin_choosers import LabelledChooserMixin
+
 from .bibtex_admin import BibtexImportView
 from .models import Publication, ResearchDomain
 
@@ -77,7 +79,7 @@ class PublicationViewSet(SnippetViewSet):
         ]
 
 
-class ResearchDomainViewSet(SnippetViewSet):
+class ResearchDomainViewSet(LabelledChooserMixin, SnippetViewSet):
     model = ResearchDomain
     icon = "tag"
     menu_label = "Research domains"
