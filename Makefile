@@ -17,26 +17,41 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test install lint format check-migrations schema bench soak mutation clean
 
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 ## Install the locked dependencies (dev group included) into .venv.
 install: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 
+# $(call step,What it does,command): one line per set-up step with its elapsed time; the
+# command's output only when it fails (or always with VERBOSE=1).
+define step
+printf '%s … ' '$(1)'; started=$$(date +%s); \
+if [ -n "$(VERBOSE)" ]; then echo; $(2) || exit 1; \
+elif ! output=$$($(2) 2>&1); then echo failed:; printf '%s\n' "$$output"; exit 1; fi; \
+echo "done ($$(( $$(date +%s) - started )) s)"
+endef
+
 ## Set up a fresh machine and serve the site on SQLite with the demo content.
 run: export WAGTAILADMIN_BASE_URL ?= http://$(URL_HOST):$(PORT)
 run: export FRONTEND_URL ?= http://$(URL_HOST):$(PORT)
-run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_initial_data
-	$(PY) manage.py ensure_dev_admin
+run: export DJANGO_RUNSERVER_HIDE_WARNING = true
+run: $(UV)
+	@$(call step,Installing the locked dependencies into $(VENV),$(UV) sync --frozen --quiet --python $(PYTHON))
+	@$(call step,Migrating the database,$(PY) manage.py migrate --noinput -v 0)
+	@$(call step,Loading the demo content,$(PY) manage.py load_initial_data -v 0)
+	@$(call step,Creating the development login,$(PY) manage.py ensure_dev_admin -v 0)
 	@# In the background, stopping with the server: the scheduler (publishes scheduled
-	@# and unpublishes expired content when their time comes) and the webhook worker.
-	trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py run_scheduler & \
-	$(PY) manage.py db_worker --backend webhooks --queue-name webhooks --no-reload & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# and unpublishes expired content when their time comes), the webhook worker, and
+	@# the closing block with the URLs and login (once the server answers). Ctrl-C stops
+	@# the shell's wait; it then ends only its own children (never `kill 0`: that is make).
+	@pids=; trap 'kill $$pids 2>/dev/null; wait' EXIT; trap 'exit 0' INT TERM; \
+	$(PY) manage.py run_scheduler & pids="$$pids $$!"; \
+	$(PY) manage.py db_worker --backend webhooks --queue-name webhooks --no-reload & pids="$$pids $$!"; \
+	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; pids="$$pids $$server"; \
+	$(PY) manage.py dev_welcome --wait-for $(HOST):$(PORT) & pids="$$pids $$!"; \
+	wait $$server
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install

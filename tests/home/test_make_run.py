@@ -32,7 +32,7 @@ def fake_python(tmp_path):
 def make_run(fake_python, *arguments, **environment):
     env = {key: value for key, value in os.environ.items() if key not in URL_VARIABLES}
     result = subprocess.run(
-        ["make", "-s", "run", f"PY={fake_python}", "UV=/bin/true", *arguments],
+        ["make", "-s", "run", f"PY={fake_python}", "UV=/bin/true", "VERBOSE=1", *arguments],
         cwd=ROOT,
         env={**env, **environment},
         capture_output=True,

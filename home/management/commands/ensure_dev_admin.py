@@ -33,6 +33,8 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
             user.set_password(password)
             user.save()
+        if options["verbosity"] < 1:
+            return  # make run prints the login in its closing block (dev_welcome)
         self.stdout.write(
             self.style.WARNING(
                 f"Development admin (development only): {admin_url()} "

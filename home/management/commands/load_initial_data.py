@@ -18,26 +18,25 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = LoadReport(write=self.stdout.write)
+        verbosity = options["verbosity"]
+        # Each created item is listed only on request (-v 2); the summary by default;
+        # nothing at -v 0 (make run prints its own line per step).
+        report = LoadReport(write=self.stdout.write if verbosity >= 2 else lambda message: None)
         with transaction.atomic():
-            self.stdout.write("Pages")
             home = self.ensure_home(report)
-            self.stdout.write("Research")
             domains = load_domains(report)
-            self.stdout.write("Careers")
             load_organizations_and_teams(report)
             people = load_people(report)
-            self.stdout.write("Publications")
             load_publications(report, domains, people)
-            self.stdout.write("Page tree")
             load_research_page(home, report)
             careers = load_careers_pages(home, report)
             if home.cta_page_id is None:
                 home.cta_page = careers
                 home.save_revision(log_action=False).publish(log_action=False)
-            self.stdout.write("Roles")
             ensure_roles()
-        self.stdout.write(self.style.SUCCESS("Summary"))
+        if verbosity < 1:
+            return
+        self.stdout.write(self.style.SUCCESS("Demo content"))
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
 
