@@ -13,12 +13,15 @@ PORT ?= 8000
 URL_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Linux's setsid (absent on macOS, where the children then simply get Ctrl-C too).
+SETSID := $(shell command -v setsid)
 
 .PHONY: run test install lint format check-migrations schema bench soak mutation clean
 
 $(UV):
-	@$(PYTHON) -m venv $(TOOLS)
-	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(call step,Installing uv $(UV_VERSION) into $(TOOLS),$(PYTHON) -m venv $(TOOLS))
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" 2>/dev/null \
+		|| $(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 ## Install the locked dependencies (dev group included) into .venv.
 install: $(UV)
@@ -45,11 +48,12 @@ run: $(UV)
 	@# In the background, stopping with the server: the scheduler (publishes scheduled
 	@# and unpublishes expired content when their time comes), the webhook worker, and
 	@# the closing block with the URLs and login (once the server answers). Ctrl-C stops
-	@# the shell's wait; it then ends only its own children (never `kill 0`: that is make).
+	@# the shell's wait; it then ends only its own children (never `kill 0`: that is make),
+	@# each with one SIGTERM (`setsid` keeps the terminal's SIGINT from them as well).
 	@pids=; trap 'kill $$pids 2>/dev/null; wait' EXIT; trap 'exit 0' INT TERM; \
-	$(PY) manage.py run_scheduler & pids="$$pids $$!"; \
-	$(PY) manage.py db_worker --backend webhooks --queue-name webhooks --no-reload & pids="$$pids $$!"; \
-	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; pids="$$pids $$server"; \
+	$(SETSID) $(PY) manage.py run_scheduler & pids="$$pids $$!"; \
+	$(SETSID) $(PY) manage.py db_worker --backend webhooks --queue-name webhooks --no-reload & pids="$$pids $$!"; \
+	$(SETSID) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; pids="$$pids $$server"; \
 	$(PY) manage.py dev_welcome --wait-for $(HOST):$(PORT) & pids="$$pids $$!"; \
 	wait $$server
 
