@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from grapple.models import GraphQLInt, GraphQLString
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -25,6 +25,8 @@ from cms.preview import HeadlessPreviewMixin
 from cms.text import normalize_for_search
 from cms.visibility import scheduled_q
 from home.roles import SectionPagePermissionTester
+
+from .author_forms import AuthorsPanel
 
 EARLIEST_PUBLICATION_YEAR = 1950
 
@@ -98,30 +100,6 @@ class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def not_live(self):
         return self.exclude(self.live_q())
-
-
-class PublicationForm(VersionCheckedModelForm):
-    """Adds the checks that need the author inline, with messages for editors."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        authors = self.formsets.get("authors")
-        if authors is not None:
-            # ClusterForm validates its formsets only after this form's clean(), so
-            # the author forms have no cleaned_data yet: validate them first.
-            authors.is_valid()
-            named = [
-                form
-                for form in authors.forms
-                if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
-            ]
-            if not named:
-                self.add_error(
-                    None,
-                    "Add at least one author. Every publication needs the name of "
-                    "the person or people who wrote it.",
-                )
-        return cleaned_data
 
 
 class Publication(
@@ -225,13 +203,13 @@ class Publication(
 
     objects = PublicationQuerySet.as_manager()
 
-    base_form_class = PublicationForm
+    base_form_class = VersionCheckedModelForm
 
     panels = [
         FieldPanel("title"),
         FieldPanel("slug"),
         FieldPanel("domain"),
-        InlinePanel(
+        AuthorsPanel(
             "authors",
             heading="Authors",
             label="Author",

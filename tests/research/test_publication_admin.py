@@ -13,6 +13,7 @@ from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, querydict_from_html
 from wagtail.test.utils.wagtail_tests import WagtailTestUtils
 
+from careers.models import Person
 from research.models import Publication, ResearchDomain
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,17 @@ def listed_titles(response):
     if table is None:
         return []
     return [row.select_one("td.title a").get_text(strip=True) for row in table.select("tr")]
+
+
+def authors_panel_errors(response):
+    """The error messages shown inside the Authors panel, beside its author rows."""
+    rows = soup(response).find(id="id_authors-FORMS")
+    assert rows is not None
+    return [
+        span.get_text(strip=True)
+        for error in rows.parent.find_all(class_="error-message", recursive=False)
+        for span in error.find_all("span")
+    ]
 
 
 def title_in_form(response):
@@ -344,8 +356,8 @@ def test_a_publication_needs_at_least_one_author(editor_client, action, authors)
     response = editor_client.post(ADD_URL, data)
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [NO_AUTHOR_MESSAGE]
-    assert NO_AUTHOR_MESSAGE in response.content.decode()
+    assert response.context["form"].formsets["authors"].non_form_errors() == [NO_AUTHOR_MESSAGE]
+    assert authors_panel_errors(response) == [NO_AUTHOR_MESSAGE]
     assert title_in_form(response) == "Lakehouse Storage Without Tears"
     assert soup(response).find("input", attrs={"name": "venue"})["value"] == "CIDR"
     assert_nothing_saved("Lakehouse Storage Without Tears")
@@ -362,7 +374,7 @@ def test_removing_every_author_from_a_live_publication_is_refused(editor_client)
     response = editor_client.post(edit_url(photon), data)
 
     assert response.status_code == 200
-    assert NO_AUTHOR_MESSAGE in response.content.decode()
+    assert authors_panel_errors(response) == [NO_AUTHOR_MESSAGE]
     photon.refresh_from_db()
     assert photon.authors.count() == 23
     assert photon.has_unpublished_changes is False
@@ -372,3 +384,56 @@ def test_listing_url_names_match_the_paths_used_here():
     """Guards the hard-coded admin paths above against a viewset rename."""
     assert reverse("wagtailsnippets_research_publication:list") == LIST_URL
     assert reverse("wagtailsnippets_research_publication:add") == ADD_URL
+
+
+# --- Authors linked to a person's profile -----------------------------------
+
+
+def test_choosing_a_profile_fills_the_authors_name(editor_client):
+    shoumik = Person.objects.get(name="Shoumik Palkar")
+    data = publication_form(
+        authors=[
+            {"name": "", "person": shoumik.pk},
+            {"name": "A. Example", "person": ""},
+        ]
+    )
+    data["action-publish"] = "action-publish"
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 302
+    publication = Publication.objects.get(title="Lakehouse Storage Without Tears")
+    assert publication.live is True
+    assert [(a.name, a.person) for a in publication.authors.all()] == [
+        ("Shoumik Palkar", shoumik),
+        ("A. Example", None),
+    ]
+    assert publication.live_revision.content["authors"][0]["name"] == "Shoumik Palkar"
+
+
+def test_a_typed_name_is_kept_when_a_profile_is_chosen_too(editor_client):
+    """The byline is printed as on the paper, even when the profile's name differs."""
+    shoumik = Person.objects.get(name="Shoumik Palkar")
+    editor_client.post(
+        ADD_URL, publication_form(authors=[{"name": "S. Palkar", "person": shoumik.pk}])
+    )
+    publication = Publication.objects.get(title="Lakehouse Storage Without Tears")
+    assert [(a.name, a.person) for a in publication.authors.all()] == [("S. Palkar", shoumik)]
+
+
+def test_the_name_field_says_the_profile_fills_it(editor_client):
+    response = editor_client.get(ADD_URL)
+    template = soup(response).find(id="id_authors-EMPTY_FORM_TEMPLATE")
+    assert "the profile's name is filled in" in template.decode_contents()
+
+
+def test_an_author_row_with_neither_name_nor_profile_says_so_beside_it(editor_client):
+    data = publication_form(
+        authors=[{"name": "Ada Example", "person": ""}, {"name": "", "person": ""}]
+    )
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    authors = response.context["form"].formsets["authors"]
+    assert authors.forms[1].errors["name"] == ["Type the author's name, or choose their profile."]
+    assert "Type the author&#x27;s name, or choose their profile." in response.content.decode()
+    assert_nothing_saved("Lakehouse Storage Without Tears")
