@@ -57,8 +57,14 @@ run: $(UV)
 	$(PY) manage.py dev_welcome --wait-for $(HOST):$(PORT) & pids="$$pids $$!"; \
 	wait $$server
 
+## The GraphQL-over-HTTP audit (graphql-http), pinned by tests/http_audit/package-lock.json;
+## tests/cms/test_graphql_over_http_audit.py runs it against the live test server (needs Node).
+HTTP_AUDIT := tests/http_audit
+$(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
+	npm ci --prefix $(HTTP_AUDIT) --no-audit --no-fund
+
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-test: install
+test: install $(HTTP_AUDIT)/node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -98,4 +104,4 @@ mutation: install
 	$(PY) -m benchmarks.mutation
 
 clean:
-	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media mutants
+	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media mutants $(HTTP_AUDIT)/node_modules

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     #: The database is unreachable (HTTP 503 with ``Retry-After``); retry shortly.
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 

@@ -8,7 +8,8 @@ validation (introspection rule in production), query limits
 and error formatting. Every error leaves with a message and ``extensions.code``;
 unexpected ones are masked and logged with the request id. Nothing here answers
 with a 5xx, except 503 ``SERVICE_UNAVAILABLE`` while the database is unreachable
-(``cms.api.database_outage``).
+(``cms.api.database_outage``). The response's media type and status code follow
+the GraphQL-over-HTTP spec (``cms.api.http``).
 """
 
 import hashlib
@@ -29,7 +30,7 @@ from graphql.language import Visitor, visit
 from cms.request_id import current_request_id
 
 from . import cache as response_cache
-from . import persisted_queries
+from . import http, persisted_queries
 from .absolute_urls import cache_variant
 from .budget import run_within_budget
 from .conf import api_setting
@@ -49,14 +50,25 @@ PREVIEW_ARGUMENTS = {"token", "previewToken", "preview_token"}
 
 
 class RequestError(Exception):
-    """A request-level refusal: no operation ran."""
+    """A request-level refusal: no operation ran.
 
-    def __init__(self, message, code, status=400, headers=None):
+    ``before_execution`` marks a well-formed GraphQL-over-HTTP request refused
+    before execution: its status then depends on the response's media type
+    (``http.status_before_execution``); other refusals keep ``status``.
+    """
+
+    def __init__(self, message, code, status=400, headers=None, *, before_execution=False):
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
         self.headers = headers or {}
+        self.before_execution = before_execution
+
+    def status_for(self, media_type):
+        if self.before_execution:
+            return http.status_before_execution(media_type, self.status)
+        return self.status
 
     def payload(self):
         return {"errors": [{"message": self.message, "extensions": {"code": self.code.value}}]}
@@ -92,13 +104,14 @@ def asks_for_preview(document):
     return finder.found
 
 
-def refused(formatted_errors):
+def refused(formatted_errors, media_type):
     """``(body, status, cacheable)`` of a request refused before execution.
 
     The one place that decides the HTTP status of parse, validation, variable and
-    limit errors (400, with ``application/json``).
+    limit errors: 400 with ``application/graphql-response+json``, 200 with
+    ``application/json`` (``http.status_before_execution``). No ``data``.
     """
-    return _json({"errors": formatted_errors}), 400, False
+    return _json({"errors": formatted_errors}), http.status_before_execution(media_type), False
 
 
 def format_error(error, *, default_code):
@@ -131,8 +144,9 @@ class PublicGraphQLView(GraphQLView):
     """GraphQL over GET and POST for the public, read-only API."""
 
     def dispatch(self, request, *args, **kwargs):
+        self.media_type = http.negotiate(request.headers.get("Accept"))
         try:
-            return self.handle(request)
+            response = self.handle(request)
         except DatabaseError as error:
             if not database_unreachable(error):
                 raise
@@ -140,14 +154,15 @@ class PublicGraphQLView(GraphQLView):
             response = self.refuse(database_unavailable())
             # Logged once a minute by log_outage, not as one django.request error per request.
             response._has_been_logged = True
-            return response
         except RequestError as refusal:
-            return self.refuse(refusal)
+            response = self.refuse(refusal)
+        return http.vary_on_accept(response)
 
-    @staticmethod
-    def refuse(refusal):
+    def refuse(self, refusal):
         response = HttpResponse(
-            _json(refusal.payload()), status=refusal.status, content_type="application/json"
+            _json(refusal.payload()),
+            status=refusal.status_for(self.media_type),
+            content_type=http.content_type(self.media_type),
         )
         for header, value in refusal.headers.items():
             response[header] = value
@@ -173,6 +188,13 @@ class PublicGraphQLView(GraphQLView):
         self.check_rate_limit(request, operations=len(payload) if isinstance(payload, list) else 1)
         if payload is None:
             return self.render_graphiql(request, **self.graphiql_context())
+        if self.media_type is None:
+            raise RequestError(
+                f"This API answers in `{http.GRAPHQL_RESPONSE_JSON}` or `{http.JSON}`; "
+                "the Accept header allows neither.",
+                ErrorCode.NOT_ACCEPTABLE,
+                status=406,
+            )
         if isinstance(payload, list):
             return self.run_batch(request, payload)
         body, status, cacheable = self.run_operation(request, payload)
@@ -268,19 +290,21 @@ class PublicGraphQLView(GraphQLView):
             try:
                 body, status, _cacheable = self.run_operation(request, operation)
             except RequestError as refusal:
-                body, status = _json(refusal.payload()), refusal.status
+                body, status = _json(refusal.payload()), refusal.status_for(self.media_type)
             results.append(body)
             statuses.append(status)
         response = HttpResponse(
             "[" + ",".join(results) + "]",
             status=200 if all(s == 200 for s in statuses) else max(statuses),
-            content_type="application/json",
+            content_type=http.content_type(self.media_type),
         )
         response["Cache-Control"] = "no-store"
         return response
 
     def respond(self, request, body, status, cacheable):
-        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        # One ETag per representation: the same body in another media type is another one.
+        representation = f"{self.media_type}\n{body}".encode()
+        etag = '"' + hashlib.sha256(representation).hexdigest()[:32] + '"'
         if cacheable and status == 200:
             if request.method == "GET":
                 # Never past the next expiry time: the answer is wrong from then on.
@@ -298,7 +322,9 @@ class PublicGraphQLView(GraphQLView):
                 return response
         else:
             cache_control = "no-store"
-        response = HttpResponse(body, status=status, content_type="application/json")
+        response = HttpResponse(
+            body, status=status, content_type=http.content_type(self.media_type)
+        )
         response["Cache-Control"] = cache_control
         if cacheable and status == 200:
             response["ETag"] = etag
@@ -311,14 +337,16 @@ class PublicGraphQLView(GraphQLView):
         query = params.get("query")
         variables = params.get("variables")
         operation_name = params.get("operationName")
-        extensions = params.get("extensions") or {}
+        extensions = params.get("extensions")
         if query is not None and not isinstance(query, str):
             raise RequestError("`query` must be a string.", ErrorCode.BAD_USER_INPUT)
         if variables is not None and not isinstance(variables, dict):
             raise RequestError("`variables` must be a JSON object.", ErrorCode.BAD_USER_INPUT)
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError("`operationName` must be a string.", ErrorCode.BAD_USER_INPUT)
-        if not isinstance(extensions, dict):
+        if extensions is None:
+            extensions = {}
+        elif not isinstance(extensions, dict):
             raise RequestError("`extensions` must be a JSON object.", ErrorCode.BAD_USER_INPUT)
 
         query, to_register = self.resolve_persisted_query(query, extensions.get("persistedQuery"))
@@ -344,29 +372,40 @@ class PublicGraphQLView(GraphQLView):
             introspection=api_setting("INTROSPECTION"),
             hide_suggestions=not settings.DEBUG,
         )
+        operation = get_operation_ast(document, operation_name) if document else None
+        if request.method == "GET" and operation and operation.operation != OperationType.QUERY:
+            # The spec's MUST: GET is safe, so it never runs a mutation (nor anything else).
+            raise RequestError(
+                "Only queries can be sent by GET (and this API is read-only).",
+                ErrorCode.METHOD_NOT_ALLOWED,
+                status=405,
+                headers={"Allow": "POST"},
+            )
         if errors:
-            return refused([format_error(error, default_code=error_code) for error in errors])
+            formatted = [format_error(error, default_code=error_code) for error in errors]
+            return refused(formatted, self.media_type)
 
-        operation = get_operation_ast(document, operation_name)
         if operation is None:
             message = (
                 f"No operation named “{operation_name}” in the query."
                 if operation_name
                 else "The query has several operations: name the one to run in `operationName`."
             )
-            raise RequestError(message, ErrorCode.BAD_USER_INPUT)
+            raise RequestError(message, ErrorCode.BAD_USER_INPUT, before_execution=True)
         if operation.operation != OperationType.QUERY:
             raise RequestError(
-                "This API is read-only: only queries are accepted.", ErrorCode.BAD_USER_INPUT
+                "This API is read-only: only queries are accepted.",
+                ErrorCode.BAD_USER_INPUT,
+                before_execution=True,
             )
 
         errors = variable_errors(schema, operation, variables)
         if errors:
-            return refused(errors)
+            return refused(errors, self.media_type)
         try:
             check_limits(schema, document, operation, variables)
         except APIError as error:
-            return refused([error.formatted])
+            return refused([error.formatted], self.media_type)
         persisted_queries.register(request, to_register, query)
 
         result = run_within_budget(
@@ -424,8 +463,13 @@ class PublicGraphQLView(GraphQLView):
         known = persisted_queries.persisted_query(sha256_hash.lower())
         if known is None:
             # Apollo clients answer this by sending the query with its hash once.
+            # 404 with application/graphql-response+json, as Apollo Router answers:
+            # Apollo Client's persisted-query link turns APQ off for good on a 400.
             raise RequestError(
-                "PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND, status=200
+                "PersistedQueryNotFound",
+                ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+                status=404,
+                before_execution=True,
             )
         return known, None
 

@@ -29,6 +29,12 @@ def post(client, payload, **extra):
     return client.post(ENDPOINT, data=body, content_type="application/json", **extra)
 
 
+def post_strict(client, payload):
+    """POST as Apollo Client 4 does: a query refused before execution is then a 400
+    (with ``application/json`` it is a 200 with the same errors; see test_graphql_over_http)."""
+    return post(client, payload, HTTP_ACCEPT="application/graphql-response+json")
+
+
 def api_settings(**overrides):
     return override_settings(CMS_API={**settings.CMS_API, **overrides})
 
@@ -55,7 +61,7 @@ def test_a_query_ten_levels_deep_runs(client):
 
 
 def test_a_query_eleven_levels_deep_is_refused(client):
-    response = post(client, {"query": nested(11)})
+    response = post_strict(client, {"query": nested(11)})
     assert response.status_code == 400
     assert codes(response) == ["QUERY_TOO_DEEP"]
     assert "11 levels deep; the limit is 10" in response.json()["errors"][0]["message"]
@@ -63,7 +69,7 @@ def test_a_query_eleven_levels_deep_is_refused(client):
 
 def test_a_costly_query_is_refused_with_its_cost_in_the_message(client):
     with api_settings(MAX_QUERY_COST=1000):
-        response = post(client, {"query": SEED_QUERY, "variables": {"first": 12}})
+        response = post_strict(client, {"query": SEED_QUERY, "variables": {"first": 12}})
     assert response.status_code == 400
     assert codes(response) == ["QUERY_TOO_COMPLEX"]
     message = response.json()["errors"][0]["message"]
@@ -84,7 +90,7 @@ def test_twenty_aliases_of_one_field_run_and_twenty_one_are_refused(client):
         return "{ " + " ".join(f"a{i}: researchDomains {{ slug }}" for i in range(count)) + " }"
 
     assert "errors" not in post(client, {"query": aliased(20)}).json()
-    response = post(client, {"query": aliased(21)})
+    response = post_strict(client, {"query": aliased(21)})
     assert response.status_code == 400
     assert codes(response) == ["BAD_USER_INPUT"]
     assert (
@@ -109,7 +115,7 @@ def test_a_body_over_64_kib_gets_413_with_a_json_error(client):
     padding = " " * (64 * 1024)
     response = post(client, {"query": "{ researchDomains { slug } }" + padding})
     assert response.status_code == 413
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert codes(response) == ["PAYLOAD_TOO_LARGE"]
 
 
@@ -131,10 +137,10 @@ def test_malformed_requests_get_a_coded_400(client, body, content_type):
 
 
 def test_parse_and_validation_errors_carry_codes(client):
-    parse_error = post(client, {"query": "{ publications { "})
+    parse_error = post_strict(client, {"query": "{ publications { "})
     assert parse_error.status_code == 400
     assert codes(parse_error) == ["GRAPHQL_PARSE_FAILED"]
-    unknown = post(client, {"query": "{ publicationz { totalCount } }"})
+    unknown = post_strict(client, {"query": "{ publicationz { totalCount } }"})
     assert unknown.status_code == 400
     assert codes(unknown) == ["GRAPHQL_VALIDATION_FAILED"]
 
@@ -185,7 +191,7 @@ def test_rate_limit_per_client_ip_with_retry_after(client):
 
 def test_introspection_can_be_switched_off_but_typename_still_works(client):
     with api_settings(INTROSPECTION=False):
-        refused = post(client, {"query": "{ __schema { types { name } } }"})
+        refused = post_strict(client, {"query": "{ __schema { types { name } } }"})
         typename = post(client, {"query": "{ __typename researchDomains { __typename slug } }"})
     assert refused.status_code == 400
     assert set(codes(refused)) == {"GRAPHQL_VALIDATION_FAILED"}
@@ -201,5 +207,6 @@ def test_graphiql_only_where_the_setting_allows(client, enabled):
         assert response.status_code == 200
         assert b"graphiql" in response.content.lower()
     else:
-        assert response.status_code == 400
-        assert codes(response) == ["BAD_USER_INPUT"]
+        # A client that takes only HTML gets neither GraphiQL nor JSON it cannot read.
+        assert response.status_code == 406
+        assert codes(response) == ["NOT_ACCEPTABLE"]
