@@ -220,8 +220,11 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# The frontends allowed to call the API from a browser.
+# The frontends allowed to call the API from a browser: comma-separated origins in
+# CORS_ALLOWED_ORIGINS, in every settings module. None by default (production);
+# development and tests default to LOCAL_FRONTEND_ORIGINS.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+LOCAL_FRONTEND_ORIGINS = "http://127.0.0.1:8000,http://localhost:8000,http://localhost:3000"
 CORS_URLS_REGEX = r"^/graphql/$"
 CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
 CORS_ALLOW_HEADERS = [
@@ -230,6 +233,9 @@ CORS_ALLOW_HEADERS = [
     "if-none-match",
     "x-preview-token",
     "x-request-id",
+    # Apollo Client's client awareness (its `clientAwareness` name and version).
+    "apollographql-client-name",
+    "apollographql-client-version",
 ]
 CORS_EXPOSE_HEADERS = ["etag", "retry-after", "x-request-id"]
 

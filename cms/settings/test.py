@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import cache_settings
+from .base import LOCAL_FRONTEND_ORIGINS, cache_settings, env_list
 
 SECRET_KEY = "django-insecure-test-only-not-a-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -30,6 +30,7 @@ def per_process_key(key, key_prefix, version):
 # Rate limits off (their tests turn them on), counted in the test Redis above.
 CMS_API = {**CMS_API, "RATE_LIMIT_REQUESTS": 0, "RATE_LIMIT_CACHE": "default"}  # noqa: F405
 GRAPHIQL = False
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", LOCAL_FRONTEND_ORIGINS)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file in WAL mode, not Django's shared in-memory test database: the browser
