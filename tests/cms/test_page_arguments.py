@@ -25,11 +25,13 @@ def urls(client, query, variables=None, field="pages"):
 
 
 def refusal(client, query, variables=None):
-    """The answer to a query refused before it runs (invalid argument literal): HTTP 400."""
+    """The answer to a query refused before it runs (invalid argument literal): HTTP 400
+    when the client asks for ``application/graphql-response+json`` (200 with JSON)."""
     response = client.post(
         ENDPOINT,
         data=json.dumps({"query": query, "variables": variables or {}}),
         content_type="application/json",
+        HTTP_ACCEPT="application/graphql-response+json",
     )
     return response.status_code, response.json()
 
