@@ -39,7 +39,10 @@ def cost_refused(client, query):
     """The estimated cost in the refusal of ``query``, or fail if it was not refused."""
     with override_settings(CMS_API={**settings.CMS_API, "MAX_QUERY_COST": BUDGET}):
         response = client.post(
-            ENDPOINT, data=json.dumps({"query": query}), content_type="application/json"
+            ENDPOINT,
+            data=json.dumps({"query": query}),
+            content_type="application/json",
+            HTTP_ACCEPT="application/graphql-response+json",  # refusals are then 400
         )
     body = response.json()
     assert [error["extensions"]["code"] for error in body.get("errors", [])] == [
