@@ -86,7 +86,9 @@ class StatementTimeout:
 
     def __call__(self, execute_sql, sql, params, many, context):
         if not self.active:
-            with connection.connection.cursor() as cursor:
+            # Wrapped like Django's own statements, so a server that has gone away raises
+            # Django's OperationalError, which the view answers with 503 (an outage).
+            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
                 cursor.execute(f"SET statement_timeout = {int(self.milliseconds)}")
             self.active = True
         return execute_sql(sql, params, many, context)
