@@ -38,6 +38,8 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import DraftStateMixin, Page, Revision
 
+from .slug_conflicts import SlugConflictMessageMixin
+
 #: The hidden form field holding the version token.
 FIELD_NAME = "edited_version"
 #: The token of an object that had no revision when the form was rendered.
@@ -191,7 +193,9 @@ class VersionCheckedModelForm(VersionCheckedFormMixin, WagtailAdminModelForm):
     """Base form for snippets with revisions (``base_form_class``)."""
 
 
-class VersionCheckedPageForm(VersionCheckedFormMixin, WagtailAdminPageForm):
+class VersionCheckedPageForm(
+    VersionCheckedFormMixin, SlugConflictMessageMixin, WagtailAdminPageForm
+):
     """Base form for every page type (``base_form_class``)."""
 
 
