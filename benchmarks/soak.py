@@ -28,19 +28,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.stack import ProductionStack
+from benchmarks.stack import SEED_QUERY, ProductionStack
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-SEED_QUERY = """query ResearchPage($search: String, $domains: [String!], $after: String) {
-  publications(search: $search, domains: $domains, first: 12, after: $after) {
-    totalCount startPosition endPosition
-    pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
-    domainFacets { slug name count selected }
-    edges { node { slug title venue year url pdfUrl
-      authors { name person { name slug } } domain { slug name } } }
-  }
-}"""
 SEARCHES = ["lake", "spark", "sql", "model", "data", "learning", "delta", "stream", "query"]
 DOMAINS = ["ai-and-ml", "applications", "distributed-systems"]
 OTHER_QUERIES = [

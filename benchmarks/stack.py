@@ -26,6 +26,19 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
+#: The research page's query as the frontend sends it: what the soak load and the fault
+#: tests ask the stack.
+SEED_QUERY = """query ResearchPage($search: String, $domains: [String!], $after: String) {
+  publications(search: $search, domains: $domains, first: 12, after: $after) {
+    totalCount startPosition endPosition
+    pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+    domainFacets { slug name count selected }
+    edges { node { slug title venue year url pdfUrl
+      authors { name person { name slug } } domain { slug name } } }
+  }
+}"""
+
+
 def missing_binaries():
     """What is missing to run the stack (empty when everything is there)."""
     needed = [Path(REDIS_SERVER), PG_BIN / "initdb", PG_BIN / "pg_ctl"]

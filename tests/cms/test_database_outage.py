@@ -6,13 +6,9 @@ while PostgreSQL is stopped, and recovery when it starts again, are proven on
 the gunicorn stack (``test_fault_stack``).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
+
+from tests.fresh_process import UNREACHABLE_DATABASES, run_in_fresh_process
 
 SEED_QUERY_IN_A_FRESH_PROCESS = """
 import json, os, django
@@ -39,37 +35,18 @@ print(json.dumps(answers))
 """
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://postgres@127.0.0.1:1/test?connect_timeout=1",  # nothing listens
-        "sqlite:////nonexistent-directory/cms.sqlite3",  # cannot be opened
-    ],
-    ids=["postgresql", "sqlite"],
-)
+@pytest.mark.parametrize("database_url", UNREACHABLE_DATABASES.values(), ids=UNREACHABLE_DATABASES)
 @pytest.mark.parametrize("response_cache", ["on", "off"])
 def test_an_unreachable_database_gives_503_service_unavailable(database_url, response_cache):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": database_url,
-        "RESPONSE_CACHE": response_cache,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SEED_QUERY_IN_A_FRESH_PROCESS],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,  # a loaded machine can take a minute to start Django
-        check=True,
+    answers, stderr = run_in_fresh_process(
+        SEED_QUERY_IN_A_FRESH_PROCESS, database_url, RESPONSE_CACHE=response_cache
     )
-    for answer in json.loads(result.stdout.strip().splitlines()[-1]):
+    for answer in answers:
         assert answer["status"] == 503, answer
         assert answer["retry_after"] == "5"
         assert answer["cache_control"] == "no-store"
         [error] = answer["body"]["errors"]
         assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
         assert "retry" in error["message"]
-    assert result.stderr.count("The database is unreachable") == 1, "logged once, not per request"
-    assert "Service Unavailable: /graphql/" not in result.stderr
+    assert stderr.count("The database is unreachable") == 1, "logged once, not per request"
+    assert "Service Unavailable: /graphql/" not in stderr

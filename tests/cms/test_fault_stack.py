@@ -16,17 +16,8 @@ import urllib.request
 
 import pytest
 
-from benchmarks.stack import ProductionStack, missing_binaries
+from benchmarks.stack import SEED_QUERY, ProductionStack, missing_binaries
 
-SEED_QUERY = """query ResearchPage($search: String, $domains: [String!], $after: String) {
-  publications(search: $search, domains: $domains, first: 12, after: $after) {
-    totalCount startPosition endPosition
-    pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
-    domainFacets { slug name count selected }
-    edges { node { slug title venue year url pdfUrl
-      authors { name person { name slug } } domain { slug name } } }
-  }
-}"""
 BREAKER_SECONDS = 1
 
 _missing = missing_binaries()

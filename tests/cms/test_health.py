@@ -1,13 +1,9 @@
 """/healthz reports whether the database and the cache answer (recovery: test_cache_outage)."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 from django.test import override_settings
+
+from tests.fresh_process import UNREACHABLE_DATABASES, run_in_fresh_process
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +33,6 @@ def test_an_unreachable_cache_is_degraded_not_down(client):
     }
 
 
-# The database connection is the process's own, so an unreachable database is tested
-# in a fresh process whose DATABASE_URL points nowhere: a real failed connection.
 HEALTHZ_IN_A_FRESH_PROCESS = """
 import json, django
 django.setup()
@@ -48,30 +42,9 @@ print(json.dumps({"status": response.status_code, "body": response.json()}))
 """
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://postgres@127.0.0.1:1/test?connect_timeout=1",  # nothing listens
-        "sqlite:////nonexistent-directory/cms.sqlite3",  # cannot be opened
-    ],
-    ids=["postgresql", "sqlite"],
-)
+@pytest.mark.parametrize("database_url", UNREACHABLE_DATABASES.values(), ids=UNREACHABLE_DATABASES)
 def test_an_unreachable_database_gives_503_naming_it(database_url):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": database_url,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", HEALTHZ_IN_A_FRESH_PROCESS],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,  # a loaded machine can take a minute to start Django
-        check=True,
-    )
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer, _ = run_in_fresh_process(HEALTHZ_IN_A_FRESH_PROCESS, database_url)
     assert answer["status"] == 503
     assert answer["body"] == {
         "status": "unavailable",
