@@ -21,6 +21,7 @@ from wagtail.admin.forms.auth import LoginForm
 
 from cms.api.conf import api_setting
 from cms.api.ratelimit import client_identity
+from cms.metrics import RATE_LIMIT_REFUSALS
 from cms.ratelimit import SlidingWindowLimiter
 
 DEFAULTS = {
@@ -82,6 +83,7 @@ class ThrottledLoginForm(LoginForm):
         counts = _counts(username, address)
         waits = [wait for limiter, identity in counts if (wait := limiter.check(identity))]
         if waits:
+            RATE_LIMIT_REFUSALS.labels("login").inc()
             raise ValidationError(
                 self.error_messages["too_many_failures"],
                 code="too_many_failures",

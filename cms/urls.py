@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.views import graphql_view
 from cms.health import healthz
+from cms.metrics import metrics_view
 
 #: The reference frontend (``frontend/``): one static HTML shell whose JavaScript
 #: modules (served as static files under ``/static/frontend/``) read everything
@@ -30,6 +31,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view(), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     # The frontend's routes mirror the page tree, so a page's `url` in the API (and
     # the admin's "View live") opens the frontend's rendering of that page.
     path("", frontend, name="frontend"),

@@ -27,6 +27,7 @@ from graphene_django.views import GraphQLView
 from graphql import OperationType, get_operation_ast
 from graphql.language import Visitor, visit
 
+from cms import metrics
 from cms.request_id import current_request_id
 
 from . import cache as response_cache
@@ -144,6 +145,13 @@ class PublicGraphQLView(GraphQLView):
     """GraphQL over GET and POST for the public, read-only API."""
 
     def dispatch(self, request, *args, **kwargs):
+        with metrics.measured_request() as measured:
+            self.operation_label = metrics.ANONYMOUS_OPERATION
+            response = self.answer(request)
+            measured.update(operation=self.operation_label, status=response.status_code)
+        return response
+
+    def answer(self, request):
         self.media_type = http.negotiate(request.headers.get("Accept"))
         try:
             response = self.handle(request)
@@ -185,6 +193,10 @@ class PublicGraphQLView(GraphQLView):
         except RequestError:
             self.check_rate_limit(request, operations=1)  # refused requests count too
             raise
+        if isinstance(payload, list):
+            self.operation_label = metrics.BATCH_OPERATION
+        elif payload is not None:
+            self.operation_label = metrics.operation_label(payload.get("operationName"))
         self.check_rate_limit(request, operations=len(payload) if isinstance(payload, list) else 1)
         if payload is None:
             return self.render_graphiql(request, **self.graphiql_context())
@@ -205,6 +217,7 @@ class PublicGraphQLView(GraphQLView):
         """Each operation counts, so a batch is refused whole when it does not fit."""
         wait = retry_after(request, operations)
         if wait is not None:
+            metrics.RATE_LIMIT_REFUSALS.labels("api").inc()
             raise RequestError(
                 f"Too many requests from your address; retry in {wait} seconds.",
                 ErrorCode.RATE_LIMITED,
@@ -360,6 +373,7 @@ class PublicGraphQLView(GraphQLView):
                 query, variables, operation_name, cache_variant(request)
             )
             cached = response_cache.cached_response(key)
+            metrics.RESPONSE_CACHE_LOOKUPS.labels("miss" if cached is None else "hit").inc()
             if cached is not None:  # it ran before, so it is valid
                 persisted_queries.register(request, to_register, query)
                 return cached, 200, True

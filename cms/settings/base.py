@@ -249,6 +249,14 @@ CMS_API = {
     "INTROSPECTION": True,
 }
 
+# Prometheus metrics at /metrics (cms.metrics): off (404) unless METRICS_TOKEN is set;
+# scrapers send it as `Authorization: Bearer <token>`. METRICS_OPERATIONS lists the
+# operation names that always get a label; other names get one while fewer than
+# METRICS_MAX_OPERATIONS have (per process), then count as `other`.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_OPERATIONS = frozenset(env_list("METRICS_OPERATIONS"))
+METRICS_MAX_OPERATIONS = int(os.environ.get("METRICS_MAX_OPERATIONS", "50"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
