@@ -81,9 +81,10 @@ def test_a_request_is_timed_and_its_sql_counted_under_its_operation_name(client)
         == 1
     )
     counted = "cms_graphql_sql_queries_sum"
-    assert value(after, counted, operation="SeedPage") - value(
-        before, counted, operation="SeedPage"
-    ) == ran
+    assert (
+        value(after, counted, operation="SeedPage") - value(before, counted, operation="SeedPage")
+        == ran
+    )
 
 
 def test_the_response_cache_counts_a_miss_then_a_hit(client):
