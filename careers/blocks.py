@@ -17,11 +17,23 @@ class ImageWithCaptionBlock(blocks.StructBlock):
         "the image's own description.",
     )
 
-    graphql_fields = [GraphQLImage("image"), GraphQLString("caption"), GraphQLString("alt_text")]
+    graphql_fields = [
+        GraphQLImage(
+            "image",
+            description="The image; null when it was deleted or the public may not see it.",
+        ),
+        GraphQLString("caption", description="Shown under the image; null or empty when none."),
+        GraphQLString(
+            "alt_text",
+            description="Alt text for this use of the image; when empty, use the image's "
+            "`description` (then its `title`).",
+        ),
+    ]
 
     class Meta:
         icon = "image"
         label = "Image with caption"
+        graphql_description = "A photo or figure in a story, with an optional caption."
 
 
 @register_streamfield_block
@@ -29,11 +41,19 @@ class QuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(help_text="The words being quoted, without quotation marks.")
     attribution = blocks.CharBlock(required=False, help_text="Who said it (optional).")
 
-    graphql_fields = [GraphQLString("quote"), GraphQLString("attribution")]
+    graphql_fields = [
+        GraphQLString(
+            "quote",
+            description="The words quoted, plain text without quotation marks; line breaks "
+            "are `\\n`.",
+        ),
+        GraphQLString("attribution", description="Who said it; null or empty when not given."),
+    ]
 
     class Meta:
         icon = "openquote"
         label = "Quote"
+        graphql_description = "A pull quote in a story: the words and who said them."
 
 
 class StoryBodyBlock(blocks.StreamBlock):

@@ -15,15 +15,26 @@ are left out, because a frontend of this site does not need them:
   grapple's own, weaker checks; ``pages``/``page`` take a ``site`` argument;
 * ``tags``/``tag``, ``settings``, ``redirects`` and ``collections`` are admin
   filing and configuration, not content.
+
+Of grapple's StreamField block types, only those the site's StreamFields use are
+in the schema (``streamfield_block_types``). Descriptions grapple leaves out are
+set in one place, ``cms.api.descriptions``.
 """
 
+from types import SimpleNamespace
+
 import graphene
+from django.apps import apps
 from grapple.registry import registry
 from grapple.settings import grapple_settings
+from grapple.types.interfaces import StreamFieldInterface
 from grapple.types.pages import Page as FallbackPageType
 from wagtail import hooks
+from wagtail.blocks import ListBlock
+from wagtail.fields import StreamField
 
 from .absolute_urls import rebase_grapple_media_urls
+from .descriptions import describe_schema
 from .images import guard_image_renditions
 from .page_arguments import refuse_negative_positive_ints
 from .pages import PublicPageInterface, public_pages_query
@@ -97,6 +108,50 @@ def restrict_page_types():
                 del page_type._meta.fields[name]
 
 
+def _blocks_within(block):
+    """``block`` and every block nested in it (struct, stream and list children)."""
+    yield block
+    children = getattr(block, "child_blocks", None) or {}
+    if isinstance(block, ListBlock):
+        children = {"item": block.child_block}
+    for child in children.values():
+        yield from _blocks_within(child)
+
+
+def streamfield_block_types():
+    """The block types the site's StreamFields can return, and no others.
+
+    Grapple registers a type for every Wagtail block (``DateBlock``, ``RawHTMLBlock``,
+    ``SnippetChooserBlock``, ...) whether or not a StreamField uses it; the schema
+    would list them all. Each block of every StreamField (nested ones included) is
+    resolved here with grapple's own ``StreamFieldInterface.resolve_type``, the
+    function that picks a block's type at query time, so every type a query can
+    meet is in the schema and nothing else is.
+    """
+    stream_fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, StreamField)
+    ]
+    types = {}
+    for field in stream_fields:
+        for child in field.stream_block.child_blocks.values():
+            for block in _blocks_within(child):
+                block_type = StreamFieldInterface.resolve_type(SimpleNamespace(block=block), None)
+                types[block_type._meta.name] = block_type
+    return [types[name] for name in sorted(types)]
+
+
+def schema_types():
+    """Types the schema must know that no field names: page types and used block types."""
+    block_types = set(registry.streamfield_blocks.values())
+    return [
+        *(kind for kind in registry.models.values() if kind not in block_types),
+        *streamfield_block_types(),
+    ]
+
+
 def build_schema():
     restrict_page_types()
     refuse_negative_positive_ints()
@@ -111,27 +166,12 @@ def build_schema():
 
     built = graphene.Schema(
         query=Query,
-        types=list(registry.models.values()),
+        types=schema_types(),
         auto_camelcase=grapple_settings.AUTO_CAMELCASE,
     )
-    describe_page_types(built)
+    describe_schema(built.graphql_schema)
     gate_media_fields(built.graphql_schema)
     return built
-
-
-def describe_page_types(built):
-    """Grapple builds page types without descriptions: take the model's docstring, and
-    the interface's text for the fields grapple redeclares (``id``)."""
-    interface = built.graphql_schema.get_type(PublicPageInterface._meta.name)
-    for page_type in registry.pages.values():
-        graphql_type = built.graphql_schema.get_type(page_type._meta.name)
-        if graphql_type is None:
-            continue
-        if not graphql_type.description:
-            graphql_type.description = (page_type._meta.model.__doc__ or "").strip() or None
-        for name, field in graphql_type.fields.items():
-            if not field.description and name in interface.fields:
-                field.description = interface.fields[name].description
 
 
 schema = build_schema()

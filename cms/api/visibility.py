@@ -9,8 +9,12 @@
 * ``rawValue`` is left out of StreamField blocks: it is Wagtail's stored form,
   with the ids of linked pages whatever their state, and a dict (an internal
   error) for struct blocks; ``value`` and the typed fields carry the content.
+* ``EmbedBlock.value`` is left out too: grapple 0.31 resolves it by calling
+  ``StreamFieldInterface.resolve_raw_value`` without its ``self``, so every query
+  of it is an internal error; ``url`` and ``embed`` carry the embed.
 """
 
+from django.utils.module_loading import import_string
 from graphql import GraphQLList, GraphQLNonNull, get_named_type
 from grapple.registry import registry
 from grapple.types.documents import get_document_type
@@ -23,6 +27,8 @@ from cms.visibility import is_public, mark_public, public_or_none
 WITHHELD_MEDIA_FIELDS = ("collection", "tags")
 #: Fields of StreamField blocks that the public API leaves out.
 WITHHELD_BLOCK_FIELDS = ("raw_value",)
+#: Fields of one block type that the public API leaves out, by Wagtail block class path.
+WITHHELD_BLOCK_TYPE_FIELDS = {"wagtail.embeds.blocks.EmbedBlock": ("value",)}
 
 
 def withhold_fields():
@@ -33,6 +39,10 @@ def withhold_fields():
     block_types = {StreamFieldInterface, *registry.streamfield_blocks.values()}
     for block_type in block_types:
         for name in WITHHELD_BLOCK_FIELDS:
+            block_type._meta.fields.pop(name, None)
+    for block_path, names in WITHHELD_BLOCK_TYPE_FIELDS.items():
+        block_type = registry.streamfield_blocks[import_string(block_path)]
+        for name in names:
             block_type._meta.fields.pop(name, None)
 
 
