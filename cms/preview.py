@@ -7,12 +7,14 @@ pane shows ``FRONTEND_URL/preview?token=…``. The frontend asks the API for
 """
 
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.shortcuts import render
 from django.utils import timezone
+from wagtail.models import DraftStateMixin, Page
 
 SALT = "cms.preview"
 
@@ -59,6 +61,39 @@ def object_for_preview_token(token):
             "This preview link has expired. Open the preview again from the admin."
         )
     return snapshot.as_object()
+
+
+class PublishingStatus(StrEnum):
+    """How a previewed item stands against what readers see, for the preview's banner."""
+
+    #: Not live: never published (a new item, or one only saved as drafts), unpublished
+    #: or expired. Readers see nothing of it.
+    DRAFT = "draft"
+    #: Live, and its latest saved revision is the live one: the preview differs from what
+    #: readers see only by edits not saved yet.
+    PUBLISHED = "published"
+    #: Live, with a saved revision newer than the live one (a draft, or an autosave):
+    #: readers see the older, live version until it is published.
+    UNPUBLISHED_CHANGES = "unpublished_changes"
+
+
+def publishing_status(obj):
+    """The previewed item's status, read from the database now rather than from the
+    snapshot: the snapshot copies the form, whose ``live`` flags may be older than the
+    last publish (and a brand-new item has no row at all)."""
+    if obj.pk is None:
+        return PublishingStatus.DRAFT
+    if not isinstance(obj, (Page, DraftStateMixin)):
+        return PublishingStatus.PUBLISHED  # public once saved (organizations, teams, …)
+    model = Page if isinstance(obj, Page) else type(obj)
+    row = (
+        model._default_manager.filter(pk=obj.pk).values("live", "has_unpublished_changes").first()
+    )
+    if row is None or not row["live"]:
+        return PublishingStatus.DRAFT
+    if row["has_unpublished_changes"]:
+        return PublishingStatus.UNPUBLISHED_CHANGES
+    return PublishingStatus.PUBLISHED
 
 
 def frontend_preview_url(token):

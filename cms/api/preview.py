@@ -1,4 +1,5 @@
-"""``preview(token:)``: the draft an editor is previewing, for the frontend.
+"""``preview(token:)``: the draft an editor is previewing, for the frontend, and
+``previewStatus(token:)``: how it stands against what readers see (the banner).
 
 Apps register the GraphQL type of each previewable snippet model with
 ``register_preview_type``; page types come from grapple's registry. A missing,
@@ -13,7 +14,12 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from cms.preview import InvalidPreviewToken, object_for_preview_token
+from cms.preview import (
+    InvalidPreviewToken,
+    PublishingStatus,
+    object_for_preview_token,
+    publishing_status,
+)
 from cms.visibility import PUBLIC_MARK
 
 from .errors import ForbiddenError
@@ -34,6 +40,26 @@ def preview_object(token):
         raise ForbiddenError(error.message) from None
     reveal_own_files(draft)
     return draft
+
+
+class PreviewStatus(graphene.Enum):
+    """How a previewed item stands against what readers see now."""
+
+    DRAFT = PublishingStatus.DRAFT.value
+    PUBLISHED = PublishingStatus.PUBLISHED.value
+    UNPUBLISHED_CHANGES = PublishingStatus.UNPUBLISHED_CHANGES.value
+
+    @property
+    def description(self):
+        return STATUS_DESCRIPTIONS[self.value]
+
+
+STATUS_DESCRIPTIONS = {
+    "draft": "Not published (never yet, or unpublished or expired): readers see nothing of it.",
+    "published": "Live, and the preview is the live version plus any edits not saved yet.",
+    "unpublished_changes": "Live, with saved changes newer than the live version (a draft "
+    "or an autosave): readers see the live version until the changes are published.",
+}
 
 
 def reveal_own_files(draft):
@@ -81,7 +107,23 @@ def preview_query():
             token=graphene.String(required=True, description="The `token` of the preview URL."),
         )
 
+        preview_status = graphene.Field(
+            PreviewStatus,
+            required=True,
+            description="Whether the draft behind a preview token is published, and whether "
+            "it has changes readers do not see yet (for the preview's banner). An invalid or "
+            "expired token is a FORBIDDEN error, as for `preview`.",
+            token=graphene.String(required=True, description="The `token` of the preview URL."),
+        )
+
         def resolve_preview(root, info, token):
             return preview_object(token)
+
+        def resolve_preview_status(root, info, token):
+            try:
+                previewed = object_for_preview_token(token)
+            except InvalidPreviewToken as error:
+                raise ForbiddenError(error.message) from None
+            return publishing_status(previewed).value
 
     return PreviewQuery

@@ -112,6 +112,7 @@ export const STORY = `
 // GRAPHQL_VALIDATION_FAILED and the /preview route says so (views/preview.js).
 export const PREVIEW = `
   query Preview($token: String!) {
+    previewStatus(token: $token)
     preview(token: $token) {
       __typename
       ... on HomePage { title tagline introHeading intro ctaLabel ctaPage { url } }

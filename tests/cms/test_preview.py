@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.test.utils.form_data import querydict_from_html
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from careers.models import StoryIndexPage, StoryPage
 from cms.visibility import is_public
@@ -164,3 +164,110 @@ def test_a_preview_shows_the_drafts_own_new_portrait_and_the_public_api_does_not
     assert data_of(gql(client, query, {"t": token}))["preview"]["portrait"]["url"]
     # … while the image is not public: its original is unused by anything live.
     assert not is_public(portrait)
+
+
+# previewStatus: what the frontend's preview banner says (views/preview.js).
+PREVIEW_STATUS = "query($t: String!) { previewStatus(token: $t) }"
+
+
+def preview_status(client, token):
+    return data_of(gql(client, PREVIEW_STATUS, {"t": token}))["previewStatus"]
+
+
+def save_draft(client, edit_url, data):
+    """What *Save draft* in the editor does: a new revision, the live version untouched."""
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def form_data(client, edit_url, form_id, **changes):
+    data = querydict_from_html(client.get(edit_url).content.decode(), form_id=form_id)
+    for key in [k for k in data if "__prefix__" in k]:
+        del data[key]
+    if form_id == "page-edit-form":
+        # The StreamField editor is drawn by JavaScript; send a body as the browser would.
+        data.update(nested_form_data({"body": streamfield([("heading", "Why I joined")])}))
+    for name, value in changes.items():
+        data[name] = value
+    return data
+
+
+def token_for(client, preview_url, data):
+    """Do what the preview panel does with the form as it stands."""
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    preview = client.get(preview_url, {"in_preview_panel": "true"})
+    frontend_url = re.search(r'url=([^"]+)"', preview.content.decode()).group(1)
+    return parse_qs(urlparse(frontend_url.replace("&amp;", "&")).query)["token"][0]
+
+
+def test_a_live_publication_without_a_draft_previews_as_published(client, editor_client):
+    token = publication_token(editor_client, title="Photon, being typed")
+    assert preview_status(client, token) == "PUBLISHED"
+
+
+def test_a_live_publication_with_a_saved_draft_previews_as_unpublished_changes(
+    client, editor_client
+):
+    photon = Publication.objects.get(slug=PHOTON_SLUG)
+    edit_url = reverse("wagtailsnippets_research_publication:edit", args=[photon.pk])
+    data = form_data(editor_client, edit_url, "w-editor-form", title="Photon, second edition")
+    save_draft(editor_client, edit_url, data)
+
+    token = publication_token(editor_client)
+    assert preview_status(client, token) == "UNPUBLISHED_CHANGES"
+    assert data_of(gql(client, PREVIEW, {"token": token}))["preview"]["title"] == (
+        "Photon, second edition"
+    )
+    # Readers still get the live version.
+    live = data_of(gql(client, LIVE_PUBLICATION, {"slug": PHOTON_SLUG}))["publication"]
+    assert live["title"] == PHOTON_TITLE
+
+
+def test_a_live_story_with_a_saved_draft_previews_as_unpublished_changes(client, marketing_client):
+    story = StoryPage.objects.live().get()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[story.pk])
+    data = form_data(marketing_client, edit_url, "page-edit-form")
+    assert preview_status(client, token_for(marketing_client, preview_url, data)) == "PUBLISHED"
+
+    data = form_data(marketing_client, edit_url, "page-edit-form", summary="Not yet live.")
+    save_draft(marketing_client, edit_url, data)
+    data = form_data(marketing_client, edit_url, "page-edit-form", summary="Not yet live.")
+    token = token_for(marketing_client, preview_url, data)
+    assert preview_status(client, token) == "UNPUBLISHED_CHANGES"
+    assert data_of(gql(client, PREVIEW, {"token": token}))["preview"]["summary"] == (
+        "Not yet live."
+    )
+
+
+def test_a_story_never_published_previews_as_a_draft(client, marketing_client):
+    index = StoryIndexPage.objects.get()
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=["careers", "storypage", index.pk]
+    )
+    data = story_form(marketing_client, index)
+    assert marketing_client.post(preview_url, data).json()["is_valid"] is True
+    preview = marketing_client.get(preview_url, {"in_preview_panel": "true"})
+    token = parse_qs(
+        urlparse(re.search(r'url=([^"]+)"', preview.content.decode()).group(1)).query
+    )["token"][0]
+    assert preview_status(client, token) == "DRAFT"
+
+    # Saved as a draft (a row and revisions now, but nothing live): still a draft.
+    response = marketing_client.post(
+        reverse("wagtailadmin_pages:add", args=["careers", "storypage", index.pk]), data
+    )
+    assert response.status_code == 302
+    draft = StoryPage.objects.get(slug=data["slug"])
+    assert not draft.live
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[draft.pk])
+    data = form_data(marketing_client, edit_url, "page-edit-form")
+    assert preview_status(client, token_for(marketing_client, preview_url, data)) == "DRAFT"
+
+
+def test_preview_status_refuses_a_tampered_token(client, editor_client):
+    token = publication_token(editor_client)
+    body = gql(client, PREVIEW_STATUS, {"t": token[:-2] + ("AA" if token[-2:] != "AA" else "BB")})
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert body["data"] is None

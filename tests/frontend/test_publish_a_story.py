@@ -88,6 +88,9 @@ def test_marketing_writes_previews_and_publishes_a_story(marketing_login, browse
     )
     preview = next(frame for frame in page.frames if "/preview?token=" in frame.url)
     expect(preview.get_by_text(TITLE).first).to_be_visible(timeout=15_000)
+    expect(preview.locator(".preview-banner")).to_contain_text(
+        "a draft employee story, not yet published"
+    )
     browser.screenshots("3-preview")
     assert stories(page, browser.base_url)["totalCount"] == 1  # nothing is live yet
 

@@ -4,8 +4,9 @@
 // The admin's preview opens the frontend at /preview?token=<signed token>. This
 // route asks the API for `preview(token: String!)` — by POST, uncached, so the
 // token stays out of cacheable URLs — and renders the draft with the same pieces
-// as the live pages. While the API has no `preview` field yet, it answers
-// GRAPHQL_VALIDATION_FAILED and this route says "Preview is not available".
+// as the live pages, under a banner that says how the draft stands against what
+// readers see (`previewStatus`). While the API has no `preview` field yet, it
+// answers GRAPHQL_VALIDATION_FAILED and this route says "Preview is not available".
 // ---------------------------------------------------------------------------
 
 import { ApiError, queryUncached } from "../graphql.js";
@@ -15,12 +16,21 @@ import { careersHero } from "./careers.js";
 import { errorBox, loading, notice, publicationItem, storyArticle } from "./common.js";
 import { homeContent } from "./home.js";
 
-function banner(typeName) {
+// `previewStatus` → the banner's words after "Preview —".
+const STATUS_TEXT = {
+  DRAFT: (typeName) =>
+    `a draft ${typeName}, not yet published. Readers see nothing of it until it is published.`,
+  UNPUBLISHED_CHANGES: (typeName) =>
+    `unpublished changes to a live ${typeName}. Readers see the published version until ` +
+    "these changes are published.",
+  PUBLISHED: (typeName) =>
+    `a published ${typeName}. Only edits not saved yet differ from what readers see.`,
+};
+
+function banner(typeName, status) {
+  const text = (STATUS_TEXT[status] || STATUS_TEXT.DRAFT)(typeName);
   return h("div", { class: "preview-banner", role: "note" },
-    h("div", { class: "container" },
-      h("strong", {}, "Preview"),
-      ` — a draft ${typeName}, not published. What readers see may differ until it is published.`,
-    ),
+    h("div", { class: "container" }, h("strong", {}, "Preview"), ` — ${text}`),
   );
 }
 
@@ -68,7 +78,7 @@ export function renderPreview(main, url) {
     }
     replace(main, h("div", { class: "container" }, loading("Loading the preview…")));
     try {
-      const { preview } = await queryUncached(PREVIEW, { token });
+      const { preview, previewStatus } = await queryUncached(PREVIEW, { token });
       const render = preview && RENDERERS[preview.__typename];
       if (!render) {
         unavailable(main, `This frontend cannot show a ${preview?.__typename || "missing"} preview.`);
@@ -76,7 +86,7 @@ export function renderPreview(main, url) {
       }
       const [typeName, content] = render(preview);
       setMeta({ title: `Preview: ${preview.title}` });
-      replace(main, banner(typeName), content);
+      replace(main, banner(typeName, previewStatus), content);
     } catch (error) {
       if (error instanceof ApiError && error.code === "GRAPHQL_VALIDATION_FAILED") {
         unavailable(main, error.message);
