@@ -14,7 +14,7 @@ Three rules fill in the rest:
 * a field (or argument) of a type that implements an interface and has no text
   of its own takes the interface's (a page's ``id``, a block's ``blockType``);
 * an entry of ``GRAPPLE_DESCRIPTIONS`` replaces grapple's text where that text
-  is not true of this API (``pages(order:)``, ``page(token:)``).
+  is not true of this API (``page(token:)``).
 
 ``tests/cms/test_schema_descriptions.py`` fails on any undescribed member and on
 any entry here that names a member the schema does not have, so a grapple
@@ -29,9 +29,7 @@ from graphql import (
 )
 from grapple.registry import registry
 
-from .conf import api_setting
 from .images import allowed_filters
-from .page_arguments import PAGE_ORDER_FIELDS
 
 
 def _offered_widths():
@@ -73,20 +71,6 @@ _BLOCK_VALUE = {
 #: Every entry must name a member of the built schema (the test checks it).
 GRAPPLE_DESCRIPTIONS = {
     "Query": {
-        "pages": (
-            "Published, public pages, in tree order unless `order` or `searchQuery` sets "
-            f"one; {api_setting('DEFAULT_PAGE_SIZE')} unless `limit` says otherwise "
-            f"(1-{api_setting('MAX_PAGE_SIZE')})."
-        ),
-        "pages(order)": (
-            f"Comma-separated fields to sort by, among {', '.join(PAGE_ORDER_FIELDS)}; "
-            "prefix a field with `-` to reverse it, e.g. `-first_published_at,title`. "
-            "Ties are broken by id; anything else is refused with BAD_USER_INPUT."
-        ),
-        "pages(site)": (
-            "Only pages of the site with this hostname (add `:port` when two sites share "
-            "a hostname); an unknown hostname is refused with BAD_USER_INPUT."
-        ),
         "page": (
             "One published, public page, by `id`, `slug` or `urlPath` (pass one), or the "
             "draft behind a preview `token`. Null when no public page matches."
@@ -109,11 +93,6 @@ GRAPPLE_DESCRIPTIONS = {
             "Only a page of the site with this hostname (add `:port` when two sites share "
             "a hostname); an unknown hostname is refused with BAD_USER_INPUT."
         ),
-    },
-    "SearchOperatorEnum": {
-        "": "How the words of `searchQuery` combine.",
-        "AND": "Only pages matching every word (the default).",
-        "OR": "Pages matching any of the words.",
     },
     "StreamFieldInterface": {
         "": (

@@ -1,51 +1,16 @@
-"""Grapple's page-list arguments, checked before they reach the ORM.
+"""The page fields' arguments, checked before they reach the ORM.
 
-Grapple hands ``order`` straight to ``order_by`` (an unknown field is a 500, and
-``owner__password`` orders pages by their owner's password hash), caps ``limit``
-silently, ignores a negative ``offset`` and splits ``contentType`` without a
-check. Every page field here goes through these instead: what they cannot use is
-refused with a BAD_USER_INPUT error that says what would work.
+Grapple splits ``contentType`` without a check, passes a non-numeric id to the
+database and resolves ``site`` loosely. Every page field here goes through these
+instead: what they cannot use is refused with a BAD_USER_INPUT error that says
+what would work.
 """
 
 from django.apps import apps
 from django.db.models import Q
-from graphene import Int
-from graphql import Undefined
-from grapple.types.structures import PositiveInt
 from wagtail.models import Page, Site
 
-from .conf import api_setting
-from .connection import checked_page_size
 from .errors import UserInputError
-
-#: What page lists may be ordered by. Each is a ``FilterField`` of ``Page``, so an
-#: ordering also works together with ``searchQuery``.
-PAGE_ORDER_FIELDS = ("title", "path", "depth", "first_published_at", "last_published_at", "id")
-
-
-def page_ordering(order):
-    """``"-first_published_at,title"`` → ``["-first_published_at", "title"]``, or ``None``."""
-    if order is None:
-        return None
-    terms = [term.strip() for term in order.split(",")]
-    for term in terms:
-        if term.removeprefix("-") not in PAGE_ORDER_FIELDS:
-            raise UserInputError(
-                f"`order` cannot sort by {term!r}. Use a comma-separated list of "
-                f"{', '.join(PAGE_ORDER_FIELDS)}; prefix a field with `-` to reverse it.",
-                field="order",
-            )
-    return terms
-
-
-def page_slice(limit, offset):
-    """The ``[start:stop]`` of a page list: ``limit`` is refused, never capped."""
-    if checked_page_size("limit", limit) is None:
-        limit = api_setting("DEFAULT_PAGE_SIZE")
-    offset = 0 if offset is None else offset
-    if offset < 0:
-        raise UserInputError(f"`offset` cannot be negative; got {offset}.", field="offset")
-    return offset, offset + limit
 
 
 def page_types_q(content_type):
@@ -82,16 +47,23 @@ def _page_model(label):
     return model
 
 
+#: The largest id a database integer column holds (SQLite and PostgreSQL ``bigint``).
+MAX_ID = 2**63 - 1
+
+
 def page_id(value, *, argument):
     """A page id as an int; a non-numeric id is refused rather than a database error."""
     if value is None:
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
+        number = None
+    if number is None or not -MAX_ID <= number <= MAX_ID:  # beyond a database integer
         raise UserInputError(
             f"`{argument}` must be a page id (a number); got {value!r}.", field=argument
-        ) from None
+        )
+    return number
 
 
 def requested_site(request, *, hostname, in_site):
@@ -115,22 +87,3 @@ def requested_site(request, *, hostname, in_site):
             field="site",
         )
     return site
-
-
-def refuse_negative_positive_ints():
-    """Make grapple's ``PositiveInt`` refuse a negative number instead of dropping it.
-
-    Grapple's scalar turns ``limit: -1`` written in a query into ``null`` (so the
-    default applies without a word) and lets a negative variable through. Called
-    before the schema is built, so the built scalar carries these parsers.
-    """
-
-    def checked(value):
-        if value is not Undefined and value is not None and value < 0:
-            raise UserInputError(f"Expected a number of zero or more; got {value}.")
-        return value
-
-    PositiveInt.parse_literal = staticmethod(
-        lambda ast, _variables=None: checked(Int.parse_literal(ast, _variables))
-    )
-    PositiveInt.parse_value = staticmethod(lambda value: checked(Int.parse_value(value)))

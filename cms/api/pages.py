@@ -3,42 +3,48 @@
 Every page they return passes ``cms.visibility.public_pages`` (live, scheduled
 in, not expired, not under a view restriction): a single SQL condition, so a
 list of pages costs no extra query for its privacy check.
+
+``pages`` is a cursor connection like every other list of the API
+(``cms.api.connection``). Grapple's relation lists on the page interface
+(``children``, ``siblings``, ``nextSiblings``, ``previousSiblings``,
+``descendants``, ``ancestors``) are left out: each was a second paging style
+(``limit``/``offset``) and, inside a list of pages, one query per page.
+``pages(parent:)`` gives a page's children and ``pages(ancestor:)`` its
+descendants, paged with cursors at a constant cost; siblings are
+``pages(parent: <parent's id>)``; and a frontend of this site builds no
+breadcrumbs (the tree is four levels deep), so ``parent`` is enough upward.
 """
 
 import graphene
+from django.db.models.functions import Lower
 from grapple.types.interfaces import PageInterface, get_page_interface
-from grapple.types.structures import QuerySetList
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from cms.visibility import public_pages
 
+from .connection import Ordering, SortKey, connection_type, paginate
+from .cursors import fingerprint
 from .errors import ForbiddenError, UserInputError
-from .page_arguments import (
-    page_id,
-    page_ordering,
-    page_slice,
-    page_types_q,
-    requested_site,
-)
+from .page_arguments import page_id, page_types_q, requested_site
 from .search import parse_search
 
-
-def _related_pages(description):
-    return QuerySetList(
-        graphene.NonNull(get_page_interface),
-        enable_search=True,
-        required=True,
-        enable_in_menu=True,
-        description=f"{description} Published, public pages only.",
-    )
+#: Grapple's page relations that the public page interface leaves out (see above).
+WITHHELD_PAGE_RELATIONS = (
+    "children",
+    "siblings",
+    "next_siblings",
+    "previous_siblings",
+    "descendants",
+    "ancestors",
+)
 
 
 class PublicPageInterface(PageInterface):
     """A published page. Grapple's page interface, described, and ``parent`` made safe.
 
     Grapple's ``parent`` returns the parent whatever its state; here it returns
-    only a published, public parent. The other relations already filter.
+    only a published, public parent.
     """
 
     class Meta:
@@ -70,36 +76,10 @@ class PublicPageInterface(PageInterface):
     parent = graphene.Field(
         get_page_interface, description="The parent page, when it is published and public."
     )
-    children = _related_pages("Child pages.")
-    siblings = _related_pages("Pages with the same parent.")
-    next_siblings = _related_pages("Following pages with the same parent.")
-    previous_siblings = _related_pages("Preceding pages with the same parent.")
-    descendants = _related_pages("All pages below this one.")
-    ancestors = _related_pages("Pages above this one.")
-    search_score = graphene.Float(description="Search score, when returned by a search.")
-
-    # Grapple filters relations with live().public(), which misses a page whose expiry
-    # time has passed before the scheduler unpublished it, and passes their arguments
-    # to the ORM unchecked; these go through ``public_page_list``.
-
-    def resolve_children(self, info, **kwargs):
-        return public_page_list(self.get_children(), **kwargs)
-
-    def resolve_siblings(self, info, **kwargs):
-        return public_page_list(self.get_siblings().exclude(pk=self.pk), **kwargs)
-
-    def resolve_next_siblings(self, info, **kwargs):
-        return public_page_list(self.get_next_siblings().exclude(pk=self.pk), **kwargs)
-
-    def resolve_previous_siblings(self, info, **kwargs):
-        return public_page_list(self.get_prev_siblings().exclude(pk=self.pk), **kwargs)
-
-    def resolve_descendants(self, info, **kwargs):
-        return public_page_list(self.get_descendants(), **kwargs)
-
-    def resolve_ancestors(self, info, **kwargs):
-        """Published, public ancestors, without Wagtail's invisible tree root."""
-        return public_page_list(self.get_ancestors(), **kwargs)
+    search_score = graphene.Float(
+        description="How well the page matches the `search` of the `pages` list that "
+        "returned it; null outside a search."
+    )
 
     def resolve_parent(self, info, **kwargs):
         parent_path = self.path[: -Page.steplen]
@@ -108,77 +88,165 @@ class PublicPageInterface(PageInterface):
         return public_pages(Page.objects.filter(path=parent_path)).specific().first()
 
 
-def public_page_list(
-    pages,
-    *,
-    limit=None,
-    offset=None,
-    order=None,
-    search_query=None,
-    search_operator="and",
-    id=None,
-    in_menu=None,
-):
-    """One page list (``pages``, ``children``, ...) with grapple's arguments checked.
+for _name in WITHHELD_PAGE_RELATIONS:
+    PublicPageInterface._meta.fields.pop(_name, None)
 
-    A search runs on Wagtail's backend over all pages and is then narrowed to the
-    public ones in the same SQL statement, so the backend never sees the visibility
-    conditions (it can only filter on indexed fields) and ranking still applies.
-    """
-    start, stop = page_slice(limit, offset)
-    ordering = page_ordering(order)
-    search = parse_search(search_query, argument="searchQuery")
-    pages = public_pages(pages).filter(depth__gt=1)
-    if id is not None:
-        pages = pages.filter(pk=page_id(id, argument="id"))
-    if in_menu is not None:
-        pages = pages.filter(show_in_menus=in_menu)
-    if search is not None:
-        operator = getattr(search_operator, "value", search_operator) or "and"
-        ranked = (
-            get_search_backend()
-            .search(
-                search_query.strip(),
-                Page.objects.filter(depth__gt=1),
-                operator=operator,
-                order_by_relevance=ordering is None,
-            )
-            .annotate_score("search_score")
-            .get_queryset()
-        )
-        pages = ranked.filter(pk__in=pages.values("pk"))
-    if ordering is not None:
-        pages = pages.order_by(*ordering, "pk")
-    return pages.specific()[start:stop]
+
+class PageSort(graphene.Enum):
+    """How to order pages."""
+
+    TREE = "tree"
+    TITLE = "title"
+    TITLE_DESC = "title_desc"
+    RELEVANCE = "relevance"
+
+    @property
+    def description(self):
+        return PAGE_SORT_DESCRIPTIONS[self.value]
+
+
+PAGE_SORT_DESCRIPTIONS = {
+    "tree": "Tree order: a page, then its children, each level in the editors' menu order "
+    "(the default without a search).",
+    "title": "Title A-Z, ignoring case.",
+    "title_desc": "Title Z-A, ignoring case.",
+    "relevance": "Best match first (Wagtail's search ranking), then by id. Only with "
+    "`search` (the default then). Its cursors are positions, not keys: a page published "
+    "meanwhile can shift a page of results.",
+}
+
+#: Each ordering ends in a unique column (``path`` is unique: a page's place in the tree).
+PAGE_ORDERINGS = {
+    "tree": Ordering("tree", (SortKey("path"),)),
+    "title": Ordering("title", (SortKey("sort_title"), SortKey("id"))),
+    "title_desc": Ordering(
+        "title_desc", (SortKey("sort_title", descending=True), SortKey("id", descending=True))
+    ),
+    "relevance": Ordering(
+        "relevance", (SortKey("search_score", descending=True), SortKey("id")), keyset=False
+    ),
+}
+
+PageConnection = connection_type(
+    PublicPageInterface,
+    name="Page",
+    description="A page of published, public pages, with totals and cursors.",
+)
+
+PAGES_ARGUMENTS = {
+    "content_type": graphene.String(
+        description="Only pages of these types: a comma-separated list of `app_label.Model` "
+        "names, e.g. `careers.StoryPage,home.HomePage`. An unknown type is refused."
+    ),
+    "in_site": graphene.Boolean(
+        default_value=False,
+        description="Only pages of the site the request was made to (by its host name).",
+    ),
+    "site": graphene.String(
+        description="Only pages of the site with this host name (`host` or `host:port`). "
+        "An unknown site is refused."
+    ),
+    "parent": graphene.ID(
+        description="Only the children of the published page with this id (refused when no "
+        "such page is public). Not together with `ancestor`."
+    ),
+    "ancestor": graphene.ID(
+        description="Only pages below the published page with this id, at any depth "
+        "(refused when no such page is public). Not together with `parent`."
+    ),
+    "in_menu": graphene.Boolean(
+        description="Only pages whose 'show in menus' box is ticked (true) or not (false)."
+    ),
+    "search": graphene.String(
+        description="Words to find with Wagtail's search (titles and each page type's "
+        "indexed fields); all words must match. Blank means no search."
+    ),
+    "sort": PageSort(description="Order of results. Default: TREE, or RELEVANCE with a search."),
+    "first": graphene.Int(description="Page size from the start or `after` (1-100)."),
+    "after": graphene.String(description="Return pages after this cursor."),
+    "last": graphene.Int(description="Page size before `before`, or the end (1-100)."),
+    "before": graphene.String(description="Return pages before this cursor."),
+}
 
 
 def public_pages_query(grapple_mixin):
-    """Grapple's ``pages``/``page`` root fields, gated by ``public_pages``, arguments checked.
+    """Grapple's ``page`` root field gated by ``public_pages``, and ``pages`` as a connection.
 
     Grapple's own gate is ``live().public()``; an expired page stays live until
     the scheduler runs, so both fields use ``public_pages`` instead.
     """
 
     class PublicPagesQuery(grapple_mixin):
-        def resolve_pages(self, info, **kwargs):
-            site = requested_site(
-                info.context, hostname=kwargs.pop("site", None), in_site=kwargs.pop("in_site")
-            )
-            pages = Page.objects.all()
-            parent = page_id(kwargs.pop("parent", None), argument="parent")
-            ancestor = page_id(kwargs.pop("ancestor", None), argument="ancestor")
-            if parent is not None or ancestor is not None:
-                # As in grapple, `parent` wins when both are given.
-                argument = "parent" if parent is not None else "ancestor"
-                anchor_id = parent if parent is not None else ancestor
-                anchor = public_pages(Page.objects.filter(pk=anchor_id)).first()
-                if anchor is None:
-                    raise UserInputError(
-                        f"No published page has the id {anchor_id}.", field=argument
+        pages = graphene.Field(
+            PageConnection,
+            required=True,
+            description="Published, public pages: filter by type, site, place in the tree, "
+            "menu flag and search; sort and page with cursors. Without `first`/`last`, "
+            "returns the first 12.",
+            **PAGES_ARGUMENTS,
+        )
+
+        def resolve_pages(
+            self,
+            info,
+            content_type=None,
+            in_site=False,
+            site=None,
+            parent=None,
+            ancestor=None,
+            in_menu=None,
+            search=None,
+            sort=None,
+            first=None,
+            after=None,
+            last=None,
+            before=None,
+        ):
+            terms = parse_search(search)
+            sort_name = sort.value if sort is not None else ("relevance" if terms else "tree")
+            if sort_name == "relevance" and terms is None:
+                raise UserInputError(
+                    "Sort RELEVANCE needs a `search`; choose another sort without one.",
+                    field="sort",
+                )
+            site = requested_site(info.context, hostname=site, in_site=in_site)
+            pages = _in_site_of_types(_under_anchor(parent, ancestor), site, content_type)
+            if in_menu is not None:
+                pages = pages.filter(show_in_menus=in_menu)
+            pages = public_pages(pages)
+            if terms is not None:
+                ranked = (
+                    get_search_backend()
+                    .search(
+                        search.strip(),
+                        Page.objects.filter(depth__gt=1),
+                        operator="and",
+                        order_by_relevance=False,
                     )
-                pages = anchor.get_children() if parent is not None else anchor.get_descendants()
-            pages = _in_site_of_types(pages, site, kwargs.pop("content_type", None))
-            return public_page_list(pages, **kwargs)
+                    .annotate_score("search_score")
+                    .get_queryset()
+                )
+                pages = ranked.filter(pk__in=pages.values("pk"))
+            if sort_name in ("title", "title_desc"):
+                pages = pages.annotate(sort_title=Lower("title"))
+            return paginate(
+                pages.specific(),
+                PAGE_ORDERINGS[sort_name],
+                first=first,
+                last=last,
+                after=after,
+                before=before,
+                fingerprint=fingerprint(
+                    "pages",
+                    sort_name,
+                    search.strip() if terms else None,
+                    content_type,
+                    site.pk if site else None,
+                    parent,
+                    ancestor,
+                    in_menu,
+                ),
+            )
 
         def resolve_page(self, info, **kwargs):
             if kwargs.get("token"):
@@ -211,6 +279,24 @@ def public_pages_query(grapple_mixin):
             return pages.order_by("depth", "path").specific().first()
 
     return PublicPagesQuery
+
+
+def _under_anchor(parent, ancestor):
+    """All pages but the tree root, or the children (``parent``) or descendants
+    (``ancestor``) of a public page; an id that names no public page is refused."""
+    if parent is not None and ancestor is not None:
+        raise UserInputError("Pass either `parent` or `ancestor`, not both.", field="parent")
+    pages = Page.objects.filter(depth__gt=1)
+    if parent is None and ancestor is None:
+        return pages
+    argument = "parent" if parent is not None else "ancestor"
+    anchor_id = page_id(parent if parent is not None else ancestor, argument=argument)
+    anchor = public_pages(Page.objects.filter(pk=anchor_id, depth__gt=1)).first()
+    if anchor is None:
+        raise UserInputError(f"No published page has the id {anchor_id}.", field=argument)
+    if parent is not None:
+        return pages.filter(path__startswith=anchor.path, depth=anchor.depth + 1)
+    return pages.filter(path__startswith=anchor.path, depth__gt=anchor.depth)
 
 
 def _in_site_of_types(pages, site, content_type):

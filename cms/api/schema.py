@@ -2,8 +2,9 @@
 
 Apps add root fields through Wagtail's ``register_schema_query`` hook (see
 ``research/wagtail_hooks.py``). Grapple's own hook adds generic queries too;
-only ``pages`` and ``page`` are kept (behind ``cms.visibility``). The others
-are left out, because a frontend of this site does not need them:
+only ``page`` and ``pages`` are kept (behind ``cms.visibility``; ``pages`` as a
+cursor connection, ``cms.api.pages``). The others are left out, because a
+frontend of this site does not need them:
 
 * ``snippets`` and ``search`` read snippets through bare ``objects`` (drafts
   included) and search every model;
@@ -36,7 +37,6 @@ from wagtail.fields import StreamField
 from .absolute_urls import rebase_grapple_media_urls
 from .descriptions import describe_schema
 from .images import guard_image_renditions
-from .page_arguments import refuse_negative_positive_ints
 from .pages import PublicPageInterface, public_pages_query
 from .rich_text import hide_private_rich_text_links
 from .visibility import gate_chooser_blocks, gate_media_fields, withhold_fields
@@ -154,7 +154,6 @@ def schema_types():
 
 def build_schema():
     restrict_page_types()
-    refuse_negative_positive_ints()
     guard_image_renditions()
     withhold_fields()
     gate_chooser_blocks()

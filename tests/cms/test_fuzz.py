@@ -31,7 +31,6 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINT = "/graphql/"
 CUSTOM_SCALARS = {
-    "PositiveInt": st.integers(min_value=-5, max_value=500).map(nodes.Int),
     "UUID": st.uuids().map(str).map(nodes.String),
     "Date": st.dates().map(str).map(nodes.String),
     "DateTime": st.datetimes().map(lambda value: value.isoformat()).map(nodes.String),
@@ -93,12 +92,19 @@ ANY_JSON = st.recursive(
 )
 FITTING_SCALARS = {
     "Int": st.integers(min_value=-5, max_value=500),
-    "PositiveInt": st.integers(min_value=-5, max_value=500),
     "Float": st.floats(min_value=-5, max_value=500),
     "Boolean": st.booleans(),
     "ID": st.integers(min_value=-2, max_value=200).map(str) | st.text(max_size=6),
 }
-WRONG_DECLARATIONS = ["String", "Int", "Boolean", "[String!]", "ID!", "PublicationSort"]
+WRONG_DECLARATIONS = [
+    "String",
+    "Int",
+    "Boolean",
+    "[String!]",
+    "ID!",
+    "PublicationSort",
+    "PageSort",
+]
 
 
 def fitting_value(input_type):

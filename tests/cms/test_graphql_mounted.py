@@ -18,12 +18,12 @@ def graphql(client, query):
 def test_graphql_answers_a_pages_query_from_the_frontend():
     # The frontend has no CSRF cookie: the endpoint must accept its POST as is.
     frontend = Client(enforce_csrf_checks=True)
-    response = graphql(frontend, "{ pages { title } }")
+    response = graphql(frontend, "{ pages(first: 100) { edges { node { title } } } }")
 
     assert response.status_code == 200
     body = response.json()
     assert "errors" not in body
-    titles = {page["title"] for page in body["data"]["pages"]}
+    titles = {edge["node"]["title"] for edge in body["data"]["pages"]["edges"]}
     site_root = Site.objects.get(is_default_site=True).root_page
     live_pages = Page.objects.live().public().descendant_of(site_root, inclusive=True)
     assert titles == set(live_pages.values_list("title", flat=True))

@@ -1,16 +1,27 @@
-"""Grapple's page fields (``pages``, ``page``, ``children`` …) with their arguments checked.
+"""The `pages` connection and `page(...)`: grapple's page fields with one paging style.
 
-Grapple passes ``order`` to the ORM unchecked, caps ``limit`` silently and reads
-``contentType`` without a check; here each misuse is a BAD_USER_INPUT error that
-says what would work, and what is allowed keeps working.
+`pages` pages with cursors like every list of the API (`first`/`after`/`last`/
+`before`, keyset in tree and title order), filters by type, site, place in the
+tree, menu flag and search, and refuses every argument it cannot use with a
+BAD_USER_INPUT error that says what would work.
 """
 
 import json
+from datetime import date
 
 import pytest
+from wagtail.models import Page
 
-from careers.models import CareersPage
-from tests.graphql import ENDPOINT, assert_bad_user_input, data_of, gql, measure_queries
+from careers.models import CareersPage, StoryIndexPage, StoryPage
+from tests.graphql import (
+    ENDPOINT,
+    assert_bad_user_input,
+    create_story,
+    data_of,
+    gql,
+    measure_queries,
+    walk_pages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,83 +30,159 @@ STORY_URL = (
 )
 ALL_URLS = ["/", "/publications/", "/careers/", "/careers/stories/", STORY_URL]  # tree order
 
+PAGES = """
+query Pages(
+  $contentType: String, $site: String, $inSite: Boolean, $parent: ID, $ancestor: ID,
+  $inMenu: Boolean, $search: String, $sort: PageSort,
+  $first: Int, $after: String, $last: Int, $before: String
+) {
+  pages(
+    contentType: $contentType, site: $site, inSite: $inSite, parent: $parent,
+    ancestor: $ancestor, inMenu: $inMenu, search: $search, sort: $sort,
+    first: $first, after: $after, last: $last, before: $before
+  ) {
+    totalCount startPosition endPosition
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { __typename id url title searchScore } }
+  }
+}
+"""
 
-def urls(client, query, variables=None, field="pages"):
-    return [page["url"] for page in data_of(gql(client, query, variables))[field]]
+
+def pages(client, **variables):
+    return data_of(gql(client, PAGES, variables))["pages"]
 
 
-def refusal(client, query, variables=None):
-    """The answer to a query refused before it runs (invalid argument literal): HTTP 400
-    when the client asks for ``application/graphql-response+json`` (200 with JSON)."""
-    response = client.post(
-        ENDPOINT,
-        data=json.dumps({"query": query, "variables": variables or {}}),
-        content_type="application/json",
-        HTTP_ACCEPT="application/graphql-response+json",
+def urls(page):
+    return [edge["node"]["url"] for edge in page["edges"]]
+
+
+def page_id_of(client, url_path):
+    return data_of(gql(client, "query($u: String) { page(urlPath: $u) { id } }", {"u": url_path}))[
+        "page"
+    ]["id"]
+
+
+def walk(client, forward=True, **variables):
+    """Every page of results, one fetch per page, forward or backward."""
+    argument = ("first", "after") if forward else ("last", "before")
+    size = variables.pop("size", 2)
+    found = walk_pages(
+        lambda cursor: pages(client, **{argument[0]: size, argument[1]: cursor}, **variables),
+        forward=forward,
     )
-    return response.status_code, response.json()
+    if not forward:
+        found.reverse()
+    return [url for page in found for url in urls(page)]
+
+
+@pytest.fixture
+def more_stories():
+    """Twelve more stories, so page breaks fall between pages of one type."""
+    return [create_story(f"Story {number:02}", date=date(2030, 1, 1)) for number in range(12)]
 
 
 # --- What works ---------------------------------------------------------------------
 
 
-def test_pages_in_tree_order_then_sliced_and_ordered(client, django_assert_max_num_queries):
-    query = "{ pages { url } }"
-    assert urls(client, query) == ALL_URLS  # warm-up: one-time lookups of the process
-    # The pages, then one query per page type (5), whatever ran before in this process.
-    data, _ = measure_queries(client, django_assert_max_num_queries, 6, query)
-    assert [page["url"] for page in data["pages"]] == ALL_URLS
-    assert urls(client, "{ pages(limit: 2, offset: 1) { url } }") == ALL_URLS[1:3]
-    titles = [
-        page["title"]
-        for page in data_of(gql(client, '{ pages(order: "-title") { title } }'))["pages"]
+def test_pages_are_in_tree_order_with_totals_and_cursors(client):
+    page = pages(client)
+    assert urls(page) == ALL_URLS
+    assert page["totalCount"] == 5
+    assert (page["startPosition"], page["endPosition"]) == (1, 5)
+    assert page["pageInfo"]["hasNextPage"] is False
+    assert page["pageInfo"]["hasPreviousPage"] is False
+    assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+    assert [edge["node"]["__typename"] for edge in page["edges"]] == [
+        "HomePage",
+        "ResearchPage",
+        "CareersPage",
+        "StoryIndexPage",
+        "StoryPage",
     ]
-    assert titles == sorted(titles, reverse=True)
-    newest_first = urls(client, '{ pages(order: "-first_published_at,title") { url } }')
-    assert sorted(newest_first) == sorted(ALL_URLS)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_walking_forward_and_back_visits_every_page_exactly_once(client, more_stories, size):
+    everything = urls(pages(client, first=100))
+    assert len(everything) == 17
+    assert walk(client, size=size) == everything
+    assert walk(client, forward=False, size=size) == everything
+
+
+@pytest.mark.parametrize("sort, reverse", [("TITLE", False), ("TITLE_DESC", True)])
+def test_title_sorts_ignore_case_and_page_without_gaps(client, more_stories, sort, reverse):
+    StoryPage.objects.filter(title="Story 05").update(title="story 05 in lower case")
+    titles = [edge["node"]["title"] for edge in pages(client, sort=sort, first=100)["edges"]]
+    assert titles == sorted(titles, key=str.lower, reverse=reverse)
+    assert titles != sorted(titles, reverse=reverse)  # the lower-case title is not last/first
+    assert walk(client, sort=sort, size=3) == urls(pages(client, sort=sort, first=100))
+
+
+def test_publishing_before_the_current_page_does_not_shift_the_next_page(client, more_stories):
+    # Given: the first page in tree order, up to the careers page, and the rest.
+    first = pages(client, first=3)
+    assert urls(first)[-1] == "/careers/"
+    rest = urls(pages(client, first=100))[3:]
+
+    # When: a page is published under the publications page, before the cursor's row.
+    research = Page.objects.get(url_path__endswith="/publications/")
+    meanwhile = StoryIndexPage(title="Published meanwhile", slug="meanwhile")
+    research.add_child(instance=meanwhile)
+    meanwhile.save_revision(log_action=False).publish(log_action=False)
+    assert "/publications/meanwhile/" in urls(pages(client, first=100))
+
+    # Then: the next page starts right after the cursor's row: nothing repeats.
+    second = pages(client, first=100, after=first["pageInfo"]["endCursor"])
+    assert urls(second) == rest
 
 
 def test_pages_filtered_by_page_types(client):
-    query = '{ pages(contentType: "careers.StoryPage, home.HomePage") { url } }'
-    assert urls(client, query) == ["/", STORY_URL]
+    assert urls(pages(client, contentType="careers.StoryPage, home.HomePage")) == ["/", STORY_URL]
 
 
-def test_pages_below_a_parent_or_an_ancestor(client):
-    careers = data_of(gql(client, '{ page(urlPath: "/careers/") { id } }'))["page"]["id"]
-    assert urls(client, f"{{ pages(parent: {careers}) {{ url }} }}") == ["/careers/stories/"]
-    assert urls(client, f"{{ pages(ancestor: {careers}) {{ url }} }}") == [
-        "/careers/stories/",
-        STORY_URL,
-    ]
+def test_pages_below_a_parent_or_an_ancestor(client, more_stories):
+    careers = page_id_of(client, "/careers/")
+    assert urls(pages(client, parent=careers)) == ["/careers/stories/"]
+    below = pages(client, ancestor=careers, first=100)
+    assert urls(below)[:2] == ["/careers/stories/", STORY_URL]
+    assert below["totalCount"] == 14
+    index = page_id_of(client, "/careers/stories/")
+    assert pages(client, parent=index)["totalCount"] == 13
 
 
-def test_page_search_ranks_and_combines_with_order_and_limit(client):
-    query = """
-    query Search(
-      $search: String, $operator: SearchOperatorEnum, $order: String, $limit: PositiveInt
-    ) {
-      pages(searchQuery: $search, searchOperator: $operator, order: $order, limit: $limit) {
-        url title searchScore
-      }
-    }
-    """
+def test_pages_in_menus_or_not(client):
+    Page.objects.filter(url_path__endswith="/careers/").update(show_in_menus=True)
+    Page.objects.filter(url_path__endswith="/publications/").update(show_in_menus=False)
+    in_menu = set(urls(pages(client, inMenu=True)))
+    not_in_menu = set(urls(pages(client, inMenu=False)))
+    assert "/careers/" in in_menu and "/careers/" not in not_in_menu
+    assert "/publications/" in not_in_menu and "/publications/" not in in_menu
+    assert in_menu | not_in_menu == set(ALL_URLS)
 
-    def found(**variables):
-        return data_of(gql(client, query, variables))["pages"]
 
-    assert [page["url"] for page in found(search="stanford")] == [STORY_URL]
-    assert found(search="stanford")[0]["searchScore"] is not None
-    assert found(search="zzyzx") == []
-    assert [page["url"] for page in found(search="   ")] == ALL_URLS  # blank: no search
+def test_pages_of_a_site(client):
+    assert urls(pages(client, site="localhost")) == ALL_URLS
+    assert urls(pages(client, inSite=True)) == ALL_URLS
 
-    either = found(search="stanford databricks", operator="OR", order="-title")
-    assert {page["url"] for page in either} == {"/", STORY_URL}
-    assert [page["title"] for page in either] == sorted(
-        (page["title"] for page in either), reverse=True
-    )
-    assert found(search="stanford zzyzx", operator="AND") == []  # every word must match
-    assert [page["url"] for page in found(search="stanford zzyzx", operator="OR")] == [STORY_URL]
-    assert len(found(search="stanford databricks", operator="OR", limit=1)) == 1
+
+def test_page_search_ranks_and_combines_with_a_sort(client):
+    found = pages(client, search="stanford")
+    assert urls(found) == [STORY_URL]
+    assert found["edges"][0]["node"]["searchScore"] is not None
+    assert pages(client, search="zzyzx")["edges"] == []
+    assert pages(client, search="stanford zzyzx")["edges"] == []  # every word must match
+    assert urls(pages(client, search="   ")) == ALL_URLS  # blank: no search
+    assert pages(client)["edges"][0]["node"]["searchScore"] is None
+
+    by_title = pages(client, search="stanford", sort="TITLE")
+    assert urls(by_title) == [STORY_URL]
+
+
+def test_relevance_pages_with_position_cursors(client, more_stories):
+    everything = urls(pages(client, search="story", first=100))
+    assert len(everything) >= 12
+    assert walk(client, search="story", size=5) == everything
 
 
 def test_page_by_id_slug_and_url_path(client):
@@ -110,105 +197,129 @@ def test_page_by_id_slug_and_url_path(client):
     assert data_of(gql(client, '{ page(slug: "no-such-page") { url } }'))["page"] is None
 
 
+LIST_OF_STORIES = """
+query($first: Int) {
+  pages(contentType: "careers.StoryPage", first: $first) {
+    totalCount edges { node { url title depth ... on StoryPage { date summary } } }
+  }
+}
+"""
+#: The pages, their total, and one query per page type on the page (here one).
+MAX_PAGE_LIST_QUERIES = 3
+
+
+def test_a_list_of_pages_costs_the_same_queries_at_any_size(
+    client, more_stories, django_assert_max_num_queries
+):
+    data_of(gql(client, LIST_OF_STORIES, {"first": 2}))  # warm-up, see measure_queries
+    small, two = measure_queries(
+        client, django_assert_max_num_queries, MAX_PAGE_LIST_QUERIES, LIST_OF_STORIES, {"first": 2}
+    )
+    large, twelve = measure_queries(
+        client,
+        django_assert_max_num_queries,
+        MAX_PAGE_LIST_QUERIES,
+        LIST_OF_STORIES,
+        {"first": 12},
+    )
+    assert (len(small["pages"]["edges"]), len(large["pages"]["edges"])) == (2, 12)
+    assert two == twelve
+
+
 # --- What is refused ------------------------------------------------------------------
 
 
-def refusals_on_a_list_and_a_relation(client, argument, graphql_type, value):
-    """The first error from ``pages`` and from ``children`` given ``argument: value``."""
-    errors = []
-    for field in ("pages", 'page(urlPath: "/") { children'):
-        closing = "}" if "{" in field else ""
-        query = (
-            f"query($value: {graphql_type}) {{ {field}({argument}: $value) {{ url }} {closing} }}"
-        )
-        body = gql(client, query, {"value": value})
-        assert_bad_user_input(body, field=argument)
-        errors.append(body["errors"][0]["message"])
-    return errors
-
-
 @pytest.mark.parametrize(
-    "order",
+    "variables, field",
     [
-        "no_such_column",
-        "owner__password",  # would order pages by their owner's password hash
-        "draft_title",  # a draft's title must not leak through the order
-        "-",
-        "title,,id",
-        "title desc",
+        ({"first": 0}, "first"),
+        ({"first": 101}, "first"),
+        ({"last": 0}, "last"),
+        ({"last": 1000}, "last"),
+        ({"first": 2, "last": 2}, "first"),
+        ({"after": "not-a-cursor"}, "after"),
+        ({"before": "not-a-cursor"}, "before"),
+        ({"sort": "RELEVANCE"}, "sort"),
+        ({"contentType": "garbage"}, "contentType"),
+        ({"contentType": "nope.Nope"}, "contentType"),
+        ({"contentType": "research.Publication"}, "contentType"),  # a snippet
+        ({"site": "nowhere.example"}, "site"),
+        ({"site": "localhost", "inSite": True}, "site"),
+        ({"parent": "999999"}, "parent"),
+        ({"ancestor": "abc"}, "ancestor"),
+        ({"parent": "99999999999999999999"}, "parent"),  # beyond a database integer
+        ({"parent": "1", "ancestor": "1"}, "parent"),
+        ({"search": "x" * 201}, "search"),
+        ({"search": "!!!"}, "search"),
     ],
 )
-def test_an_order_outside_the_allowed_fields_is_refused(client, order):
-    for message in refusals_on_a_list_and_a_relation(client, "order", "String", order):
-        assert "title, path, depth, first_published_at, last_published_at, id" in message
-
-
-@pytest.mark.parametrize("limit", [0, 101, 1000])
-def test_a_limit_outside_1_to_100_is_refused_not_capped(client, limit):
-    for message in refusals_on_a_list_and_a_relation(client, "limit", "PositiveInt", limit):
-        assert f"between 1 and 100; got {limit}" in message
-
-
-@pytest.mark.parametrize("argument", ["limit", "offset"])
-def test_a_negative_limit_or_offset_is_refused_not_ignored(client, argument):
-    # Grapple's PositiveInt turns a negative literal into null (the default applies).
-    status, body = refusal(client, f"{{ pages({argument}: -1) {{ url }} }}")
-    assert status == 400
-    assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]
-    assert "got -1" in body["errors"][0]["message"]
-
-    # As a variable it fails variable coercion: a request error too (issue 12).
-    status, as_variable = refusal(
-        client, f"query($n: PositiveInt) {{ pages({argument}: $n) {{ url }} }}", {"n": -5}
-    )
-    assert status == 400
-    assert [error["extensions"]["code"] for error in as_variable["errors"]] == ["BAD_USER_INPUT"]
-    assert "got -5" in as_variable["errors"][0]["message"]
+def test_unusable_pages_arguments_are_refused(client, variables, field):
+    assert_bad_user_input(gql(client, PAGES, variables), field=field)
 
 
 @pytest.mark.parametrize(
     "query, field",
     [
-        ('{ pages(contentType: "garbage") { url } }', "contentType"),
-        ('{ pages(contentType: "nope.Nope") { url } }', "contentType"),
-        ('{ pages(contentType: "research.Publication") { url } }', "contentType"),  # a snippet
         ('{ page(slug: "careers", contentType: "home.Nope") { url } }', "contentType"),
-        ('{ pages(site: "nowhere.example") { url } }', "site"),
         ('{ page(urlPath: "/", site: "nowhere.example") { url } }', "site"),
-        ('{ pages(site: "localhost", inSite: true) { url } }', "site"),
-        ("{ pages(parent: 999999) { url } }", "parent"),
-        ('{ pages(ancestor: "abc") { url } }', "ancestor"),
         ('{ page(id: "abc") { url } }', "id"),
-        ('{ pages(searchQuery: "' + "x" * 201 + '") { url } }', "searchQuery"),
+        ('{ page(id: "-99999999999999999999") { url } }', "id"),
         ("{ page { url } }", None),
-    ],
-    ids=[
-        "not-a-label",
-        "unknown-model",
-        "not-a-page-type",
-        "unknown-model-single",
-        "unknown-site",
-        "unknown-site-single",
-        "site-and-in-site",
-        "unknown-parent",
-        "non-numeric-ancestor",
-        "non-numeric-id",
-        "search-too-long",
-        "nothing-to-find-a-page-by",
     ],
 )
 def test_unusable_page_arguments_are_refused(client, query, field):
-    body = gql(client, query)
-    assert_bad_user_input(body, field=field)
+    assert_bad_user_input(gql(client, query), field=field)
+
+
+@pytest.mark.parametrize(
+    "issued, reused",
+    [
+        ({}, {"sort": "TITLE"}),
+        ({}, {"contentType": "careers.StoryPage"}),
+        ({}, {"inMenu": False}),
+        ({"search": "story"}, {"search": "stories"}),
+        ({"contentType": "careers.StoryPage"}, {"ancestor": "PARENT"}),
+        ({"parent": "PARENT"}, {"ancestor": "PARENT"}),
+    ],
+)
+def test_a_cursor_is_refused_under_another_sort_or_filter(client, more_stories, issued, reused):
+    index = page_id_of(client, "/careers/stories/")
+
+    def filled(variables):
+        return {name: index if value == "PARENT" else value for name, value in variables.items()}
+
+    cursor = pages(client, first=1, **filled(issued))["pageInfo"]["endCursor"]
+    body = gql(client, PAGES, {"first": 1, "after": cursor, **filled(reused)})
+    assert_bad_user_input(body, field="after")
+    assert data_of(gql(client, PAGES, {"first": 1, "after": cursor, **filled(issued)}))
 
 
 def test_an_unpublished_parent_is_refused_like_a_missing_one(client):
     # Whether a draft page exists is not the public API's to tell.
     careers = CareersPage.objects.get()
     careers.unpublish(log_action=False)
-    draft = gql(client, f"{{ pages(parent: {careers.pk}) {{ url }} }}")
-    missing = gql(client, "{ pages(parent: 999999) { url } }")
+    draft = gql(client, PAGES, {"parent": str(careers.pk)})
+    missing = gql(client, PAGES, {"parent": "999999"})
     assert_bad_user_input(draft, field="parent")
     assert draft["errors"][0]["message"].replace(str(careers.pk), "N") == missing["errors"][0][
         "message"
     ].replace("999999", "N")
+
+
+def test_no_field_of_the_public_schema_pages_with_limit_or_offset(client):
+    """One paging style: no grapple `limit`/`offset`/`order` argument is left anywhere."""
+    response = client.post(
+        ENDPOINT,
+        data=json.dumps(
+            {"query": "{ __schema { types { name fields { name args { name } } } } }"}
+        ),
+        content_type="application/json",
+    )
+    offending = [
+        f"{type_['name']}.{field['name']}({argument['name']})"
+        for type_ in response.json()["data"]["__schema"]["types"]
+        for field in type_["fields"] or ()
+        for argument in field["args"]
+        if argument["name"] in {"limit", "offset", "order", "perPage", "page"}
+    ]
+    assert offending == []
