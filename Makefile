@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Linux's setsid (absent on macOS, where the children then simply get Ctrl-C too).
 SETSID := $(shell command -v setsid)
 
-.PHONY: run test install lint format check-migrations schema bench soak mutation clean
+.PHONY: run serve test install lint format check-migrations schema bench soak mutation clean
 
 $(UV):
 	@$(call step,Installing uv $(UV_VERSION) into $(TOOLS),$(PYTHON) -m venv $(TOOLS))
@@ -56,6 +56,15 @@ run: $(UV)
 	$(SETSID) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; pids="$$pids $$server"; \
 	$(PY) manage.py dev_welcome --wait-for $(HOST):$(PORT) & pids="$$pids $$!"; \
 	wait $$server
+
+## The production-like stack on this machine (deploy/serve.py): PostgreSQL and Redis as
+## they run here, gunicorn on ports 8001 and 8002, the scheduler, the webhook worker,
+## and Varnish (deploy/varnish) in front on SERVE_PORT (8080). Installs Varnish (apt).
+SERVE_PORT ?= 8080
+serve: install
+	@command -v varnishd >/dev/null && [ -e /usr/lib/$$(uname -m)-linux-gnu/varnish/vmods/libvmod_xkey.so ] \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
+	SERVE_PORT=$(SERVE_PORT) $(PY) deploy/serve.py
 
 ## The GraphQL-over-HTTP audit (graphql-http), pinned by tests/http_audit/package-lock.json;
 ## tests/cms/test_graphql_over_http_audit.py runs it against the live test server (needs Node).

@@ -206,10 +206,96 @@ class Gunicorn:
                 self.process.wait()
 
 
-class ProductionStack:
-    """Private Redis and PostgreSQL (migrated, demo content), gunicorn on production settings."""
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+VCL_DIR = BASE_DIR / "deploy" / "varnish"
 
-    def __init__(self, *, workers=1, extra_environment=None, log_path=None):
+
+class Varnish:
+    """varnishd with the project's VCL (``deploy/varnish``), in front of ``backends``.
+
+    The deployment's own part, ``origin.vcl``, is written for this instance (its
+    app servers, and the addresses allowed to purge: the loopback by default),
+    or read from the directory ``origin``.
+    """
+
+    def __init__(self, backends, purgers=("127.0.0.1", "::1"), port=None, origin=None):
+        self.port = port or free_port()
+        self.backends = backends
+        self.purgers = purgers
+        self.origin = origin  # a directory with the deployment's own origin.vcl
+        self.directory = Path(tempfile.mkdtemp(prefix="cms-varnish-"))
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def origin_vcl(self):
+        lines = [
+            "probe healthz {",
+            '    .url = "/healthz"; .interval = 1s; .timeout = 3s; .window = 5; .threshold = 3;',
+            "}",
+        ]
+        for number, port in enumerate(self.backends, 1):
+            address = f'.host = "127.0.0.1"; .port = "{port}"; .probe = healthz;'
+            lines.append(f"backend app{number} {{ {address} }}")
+        lines += ["acl purgers {", *(f'    "{address}";' for address in self.purgers), "}"]
+        lines += ["sub vcl_init {", "    new origin = directors.round_robin();"]
+        numbers = range(1, len(self.backends) + 1)
+        lines += [f"    origin.add_backend(app{n});" for n in numbers]
+        lines.append("    new alternatives = directors.shard();")
+        lines += [f"    alternatives.add_backend(app{n});" for n in numbers]
+        lines += ["    alternatives.reconfigure();", "}"]
+        return "\n".join(lines) + "\n"
+
+    def start(self):
+        origin = self.origin or self.directory
+        if self.origin is None:
+            (self.directory / "origin.vcl").write_text(self.origin_vcl())
+        self.process = subprocess.Popen(
+            [
+                VARNISHD, "-F", "-j", "none",
+                "-a", f"127.0.0.1:{self.port}",
+                "-f", str(VCL_DIR / "default.vcl"),
+                "-p", f"vcl_path={origin}:{VCL_DIR}",
+                "-n", str(self.directory / "work"),
+                "-s", "malloc,256m",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.directory / "varnishd.log", "wb"),  # noqa: SIM115
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.directory / "varnishd.log").read_text(errors="replace")
+                raise RuntimeError(f"varnishd exited with {self.process.returncode}:\n{log}")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.2)
+        raise TimeoutError(f"varnishd does not listen on {self.port}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class ProductionStack:
+    """Private Redis and PostgreSQL (migrated, demo content), gunicorn on production settings.
+
+    ``app_servers`` gunicorn instances, each on a port of its own; with ``edge``,
+    Varnish in front of them (``varnish``), as ``make serve`` runs it.
+    """
+
+    def __init__(
+        self, *, workers=1, extra_environment=None, log_path=None, app_servers=1, edge=False
+    ):
         self.redis = PrivateRedis()
         self.postgres = PrivatePostgres()
         self.media = Path(tempfile.mkdtemp(prefix="cms-media-"))
@@ -227,7 +313,11 @@ class ProductionStack:
             **(extra_environment or {}),
         }
         self.environment.pop("TEST_REDIS_URL", None)
-        self.gunicorn = Gunicorn(self.environment, workers, log_path=log_path)
+        self.app_servers = [
+            Gunicorn(self.environment, workers, log_path=log_path) for _ in range(app_servers)
+        ]
+        self.gunicorn = self.app_servers[0]
+        self.varnish = Varnish([app.port for app in self.app_servers]) if edge else None
 
     def manage(self, *arguments):
         return subprocess.run(
@@ -246,7 +336,10 @@ class ProductionStack:
             self.postgres.initialise()
             self.manage("migrate", "--noinput")
             self.manage("load_initial_data")
-            self.gunicorn.start()
+            for app in self.app_servers:
+                app.start()
+            if self.varnish:
+                self.varnish.start()
         except BaseException:
             self.stop()
             raise
@@ -254,7 +347,9 @@ class ProductionStack:
 
     def stop(self):
         """Stop everything this stack started; each step runs even if another fails."""
-        for step in (self.gunicorn.stop, self.redis.stop, self.postgres.destroy):
+        edge = [self.varnish.stop] if self.varnish else []
+        apps = [app.stop for app in self.app_servers]
+        for step in (*edge, *apps, self.redis.stop, self.postgres.destroy):
             try:
                 step()
             except Exception as error:  # keep stopping the rest

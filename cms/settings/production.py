@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CMS_API, LOGGING, env_list
+from .base import CMS_API, LOGGING, MIDDLEWARE, env_list
 
 
 def required(name):
@@ -45,6 +45,17 @@ X_FRAME_OPTIONS = "DENY"
 INTROSPECTION = os.environ.get("API_INTROSPECTION", "").lower() in {"1", "true", "yes"}
 CMS_API = {**CMS_API, "INTROSPECTION": INTROSPECTION}
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")
+
+# Static files (the admin's, the frontend's) from the app server, after
+# `manage.py collectstatic`: WhiteNoise serves them with caching headers, so a
+# CDN or Varnish in front keeps them. Set SERVE_STATIC=false when a web server
+# or bucket serves STATIC_ROOT instead.
+if os.environ.get("SERVE_STATIC", "true").lower() != "false":
+    MIDDLEWARE = [*MIDDLEWARE]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # Uploaded media on S3-compatible storage (AWS S3, MinIO, R2, …) when a bucket is set;
 # otherwise on the local disk under MEDIA_ROOT.

@@ -1,0 +1,184 @@
+"""The edge: Varnish with the project's VCL (``deploy/varnish``) in front of two app servers.
+
+One stack for the module (``benchmarks.stack``): a private Redis and PostgreSQL
+with the demo content, two gunicorn instances on production settings, and
+varnishd on a free port. The tests ask through Varnish and read its ``X-Cache``
+header: public GET answers are cached per media type, everything private or
+unsafe passes, purges are accepted only from the origin, and an app server that
+dies under load costs the clients nothing. Without varnishd (Debian's
+``varnish`` and ``varnish-modules``) the module is skipped, except under
+``CI=true``, where it fails.
+"""
+
+import http.client
+import json
+import os
+import signal
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from benchmarks.stack import VARNISHD, ProductionStack, Varnish, missing_binaries
+
+_missing = missing_binaries() + ([] if Path(VARNISHD).exists() else [VARNISHD])
+if _missing and os.environ.get("CI", "").lower() != "true":
+    pytest.skip(
+        f"the edge tests need varnishd, redis-server and PostgreSQL 15: missing {_missing}",
+        allow_module_level=True,
+    )
+
+pytestmark = pytest.mark.timeout(600)
+
+DOMAINS = "{ researchDomains { slug name } }"
+
+
+@pytest.fixture(scope="module")
+def stack():
+    assert not _missing, f"CI=true: the edge tests must run, but {_missing} are missing"
+    production = ProductionStack(workers=1, app_servers=2, edge=True)
+    production.start()
+    yield production
+    production.stop()
+
+
+def ask(port, method, path, headers=None, body=None, source="127.0.0.1"):
+    """``(status, headers, body bytes)`` of one request to ``port`` on the loopback."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=30, source_address=(source, 0)
+    )
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def graphql_get(query):
+    return "/graphql/?" + urllib.parse.urlencode({"query": query})
+
+
+def test_a_public_answer_is_served_from_the_edge_the_second_time(stack):
+    path = graphql_get(DOMAINS)
+    first = ask(stack.varnish.port, "GET", path)
+    second = ask(stack.varnish.port, "GET", path)
+    assert first[0] == second[0] == 200
+    assert (first[1]["X-Cache"], second[1]["X-Cache"]) == ("MISS", "HIT")
+    assert first[2] == second[2]
+    assert json.loads(second[2])["data"]["researchDomains"]
+    assert "xkey" not in second[1]  # tags are the edge's business, not the client's
+
+
+def test_each_media_type_is_a_variant_of_its_own_and_odd_accept_headers_share_them(stack):
+    path = graphql_get("{ researchDomains { slug } }")
+    modern = {"Accept": "application/graphql-response+json, application/json;q=0.9"}
+    answers = [
+        ask(stack.varnish.port, "GET", path, {"Accept": "application/json"}),
+        ask(stack.varnish.port, "GET", path, modern),
+        ask(stack.varnish.port, "GET", path, {"Accept": "*/*"}),
+        ask(stack.varnish.port, "GET", path, {"Accept": "application/json, text/plain; q=0.1"}),
+        ask(stack.varnish.port, "GET", path, modern),
+    ]
+    assert [answer[1]["X-Cache"] for answer in answers] == ["MISS", "MISS", "HIT", "HIT", "HIT"]
+    assert [answer[1]["Content-Type"].split(";")[0] for answer in answers] == [
+        "application/json",
+        "application/graphql-response+json",
+        "application/json",
+        "application/json",
+        "application/graphql-response+json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body"),
+    [
+        (
+            "POST",
+            "/graphql/",
+            {"Content-Type": "application/json"},
+            json.dumps({"query": DOMAINS}).encode(),
+        ),
+        ("GET", graphql_get(DOMAINS), {"X-Preview-Token": "not-a-token"}, None),
+        ("GET", graphql_get(DOMAINS), {"Authorization": "Bearer someone"}, None),
+        ("GET", "/admin/login/", {}, None),
+        ("GET", "/healthz", {}, None),
+    ],
+    ids=["post", "preview-header", "credentials", "admin", "healthz"],
+)
+def test_unsafe_private_and_admin_requests_always_reach_the_app(
+    stack, method, path, headers, body
+):
+    for _ in range(2):
+        status, answer_headers, _ = ask(stack.varnish.port, method, path, headers, body)
+        assert status < 500
+        assert answer_headers["X-Cache"] == "MISS"
+
+
+def test_purges_are_accepted_only_from_the_origin(stack):
+    origin_only = Varnish([app.port for app in stack.app_servers], purgers=("127.0.0.2",))
+    origin_only.start()
+    try:
+        purge = {"xkey-purge": "publications"}
+        refused = ask(origin_only.port, "PURGE", "/", purge)
+        accepted = ask(origin_only.port, "PURGE", "/", purge, source="127.0.0.2")
+        untagged = ask(origin_only.port, "PURGE", "/", {}, source="127.0.0.2")
+    finally:
+        origin_only.stop()
+    assert refused[0] == 403
+    assert accepted[0] == 200
+    assert untagged[0] == 400
+
+
+def test_an_app_server_killed_under_load_costs_the_clients_nothing(stack):
+    """Uncached requests (each query text is new) from 8 clients while one of the two
+    gunicorn instances is killed outright: Varnish retries the failed fetch on the
+    other one and its health probe takes the dead one out."""
+    statuses, failures, stop = [], [], threading.Event()
+
+    def client(number):
+        count = 0
+        while not stop.is_set():
+            count += 1
+            query = f"{{ c{number}n{count}: researchDomains {{ slug }} }}"
+            status, headers, body = ask(stack.varnish.port, "GET", graphql_get(query))
+            statuses.append(status)
+            if status != 200:
+                failures.append((status, dict(headers), body[:300]))
+
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in clients:
+        thread.start()
+    try:
+        _wait_for(lambda: len(statuses) >= 40)
+        victim = stack.app_servers[1]
+        before_kill = len(statuses)
+        for pid in [*victim.worker_pids(), victim.process.pid]:
+            os.kill(pid, signal.SIGKILL)
+        _wait_for(lambda: len(statuses) >= before_kill + 200)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=60)
+    assert victim.process.wait(timeout=10) == -signal.SIGKILL
+    assert set(statuses) == {200}, f"{len(failures)} of {len(statuses)} failed: {failures[:3]}"
+
+
+def _wait_for(condition, timeout=240):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_the_committed_origin_matches_what_make_serve_starts():
+    """``deploy/varnish/origin.vcl`` names the ports ``make serve`` gives gunicorn."""
+    origin = (
+        Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "origin.vcl"
+    ).read_text()
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    for port in ("8001", "8002"):
+        assert f'.port = "{port}"' in origin
+        assert port in makefile
