@@ -7,14 +7,15 @@ from wagtail.images import get_image_model
 from cms.api.connection import Ordering, SortKey, connection_type, paginate
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
+from cms.api.nodes import register_node
 from cms.api.prefetch import PrefetchPlan, nested_paths, selected_paths
 from cms.api.streams import bind_in_bulk
 from cms.visibility import known_public, public_pages
 from research.api.schema import PUBLICATION_PREFETCH
 from research.models import Publication
 
-from ..models import Organization, StoryPage, StoryRelatedPublication, Team
-from .types import OrganizationType, TeamType, portrait_filters
+from ..models import Organization, Person, StoryPage, StoryRelatedPublication, Team
+from .types import OrganizationType, PersonType, TeamType, portrait_filters
 
 STORY_ORDER = Ordering(
     "newest", (SortKey("date", descending=True), SortKey("id", descending=True))
@@ -63,6 +64,33 @@ STORY_PREFETCH = PrefetchPlan(
         "related_publications": _related_publications,
     }
 )
+
+
+def _organization_teams(queryset, paths, lookup):
+    teams = Team.objects.order_by("sort_order", "id")
+    if "teams.members" in paths:
+        teams = teams.prefetch_related("members")
+    return queryset.prefetch_related(Prefetch(f"{lookup}teams", queryset=teams))
+
+
+def _team_members(queryset, paths, lookup):
+    return queryset.prefetch_related(f"{lookup}members")
+
+
+#: What each selected field of an Organization, a Team or a Person needs, in bulk.
+ORGANIZATION_PREFETCH = PrefetchPlan({"teams": _organization_teams})
+TEAM_PREFETCH = PrefetchPlan(
+    {
+        "organization": lambda qs, paths, lookup: qs.select_related(f"{lookup}organization"),
+        "members": _team_members,
+    }
+)
+PERSON_PREFETCH = PrefetchPlan({"team": _team})
+
+
+def _bind_story_bodies(stories, info, paths):
+    if "body" in paths:
+        bind_in_bulk([story.body for story in stories], info.context)
 
 
 def check_slug(model, slug, argument):
@@ -120,20 +148,15 @@ class CareersQueries:
     )
 
     def resolve_organizations(root, info):
-        teams = Team.objects.order_by("sort_order", "id")
-        if "teams.members" in selected_paths(info):
-            teams = teams.prefetch_related("members")
-        return Organization.objects.order_by("sort_order", "id").prefetch_related(
-            Prefetch("teams", queryset=teams)
+        return ORGANIZATION_PREFETCH.apply(
+            Organization.objects.order_by("sort_order", "id"), selected_paths(info)
         )
 
     def resolve_teams(root, info, organization=None):
-        teams = Team.objects.select_related("organization").order_by("sort_order", "id")
+        teams = Team.objects.order_by("sort_order", "id")
         if organization is not None:
             teams = teams.filter(organization__slug=organization)
-        if "members" in selected_paths(info):
-            teams = teams.prefetch_related("members")
-        teams = list(teams)
+        teams = list(TEAM_PREFETCH.apply(teams, selected_paths(info)))
         if not teams and organization is not None:
             check_slug(Organization, organization, "organization")
         return teams
@@ -156,8 +179,7 @@ class CareersQueries:
             before=before,
             fingerprint=fingerprint(organization, team),
         )
-        if "body" in paths:
-            bind_in_bulk([edge.node.body for edge in page.edges], info.context)
+        _bind_story_bodies([edge.node for edge in page.edges], info, paths)
         if not page.edges:
             # An empty page is only an answer if the filters name things that exist.
             if organization is not None:
@@ -168,3 +190,9 @@ class CareersQueries:
 
     def resolve_story(root, info, slug):
         return STORY_PREFETCH.apply(live_stories().filter(slug=slug), selected_paths(info)).first()
+
+
+register_node(StoryPage, prefetch=STORY_PREFETCH.apply, after=_bind_story_bodies)
+register_node(Organization, OrganizationType, prefetch=ORGANIZATION_PREFETCH.apply)
+register_node(Team, TeamType, prefetch=TEAM_PREFETCH.apply)
+register_node(Person, PersonType, prefetch=PERSON_PREFETCH.apply)

@@ -4,6 +4,7 @@ import graphene
 from graphene_django import DjangoObjectType
 
 from cms.api.absolute_urls import absolute_url
+from cms.api.nodes import Node, database_id_field
 
 from ..models import Organization, Person, Team
 
@@ -56,9 +57,10 @@ class OrganizationType(DjangoObjectType):
     class Meta:
         model = Organization
         name = "Organization"
+        interfaces = (Node,)
         fields = ("id", "slug", "name", "heading")
 
-    id = graphene.ID(required=True, description="Stable identifier.")
+    database_id = database_id_field()
     slug = graphene.String(required=True, description="URL-safe key, used by the `teams` filter.")
     name = graphene.String(required=True, description="Display name, e.g. “Databricks”.")
     heading = graphene.String(
@@ -80,9 +82,10 @@ class TeamType(DjangoObjectType):
     class Meta:
         model = Team
         name = "Team"
+        interfaces = (Node,)
         fields = ("id", "slug", "name", "description", "organization")
 
-    id = graphene.ID(required=True, description="Stable identifier.")
+    database_id = database_id_field()
     slug = graphene.String(
         required=True, description="URL-safe key, used by the `stories` filter."
     )
@@ -107,9 +110,10 @@ class PersonType(DjangoObjectType):
     class Meta:
         model = Person
         name = "Person"
+        interfaces = (Node,)
         fields = ("id", "slug", "name", "role", "bio", "team")
 
-    id = graphene.ID(required=True, description="Stable identifier.")
+    database_id = database_id_field()
     slug = graphene.String(required=True, description="URL-safe key.")
     name = graphene.String(required=True, description="Full name.")
     role = graphene.String(required=True, description="Job title; empty if not set.")

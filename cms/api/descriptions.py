@@ -75,7 +75,10 @@ GRAPPLE_DESCRIPTIONS = {
             "One published, public page, by `id`, `slug` or `urlPath` (pass one), or the "
             "draft behind a preview `token`. Null when no public page matches."
         ),
-        "page(id)": "The page's id (a number); other values are refused with BAD_USER_INPUT.",
+        "page(id)": (
+            "The page's `id` (its global id) or `databaseId`; other values, and another "
+            "type's global id, are refused with BAD_USER_INPUT."
+        ),
         "page(slug)": (
             "The page's slug. Slugs are unique among siblings only: with several matches, "
             "the shallowest page (then the first in tree order) is returned."
@@ -159,7 +162,6 @@ GRAPPLE_DESCRIPTIONS = {
             "collection and used by public content; a preview also shows the draft's own "
             "images); any other is null."
         ),
-        "id": "The image's id, unique among images.",
         "title": "The title editors gave the image in the media library.",
         "file": (
             "Storage name of the original file, e.g. `original_images/team.jpg`: not a "
@@ -229,7 +231,6 @@ GRAPPLE_DESCRIPTIONS = {
     },
     "ImageRenditionObjectType": {
         "": "An image resized for display, made by `rendition` and kept for later requests.",
-        "id": "The rendition's id, unique among renditions.",
         "filterSpec": "The resize operations that made it, e.g. `width-640|format-webp`.",
         "file": (
             "Storage name of the resized file, e.g. `images/team.width-640.jpg`: not a "

@@ -4,7 +4,8 @@
 * aliases: how often one field is asked for under different aliases;
 * cost: fields resolved if every list came back full, GitHub-style. A
   connection counts ``first``/``last`` (or the default page size) items; a
-  plain list counts its ``limit`` argument or the estimate in ``LIST_SIZES``.
+  plain list counts its ``limit`` argument, the number of ``ids`` it is given
+  (``nodes``), or the estimate in ``LIST_SIZES``.
 
 They need the variables (``first: $n``), which validation rules never see, so
 they walk the parsed operation here instead of being validation rules. Spec
@@ -102,6 +103,13 @@ class _Walker:
                 return value if isinstance(value, int) else None
         return None
 
+    def list_argument(self, field, name):
+        for argument in field.arguments or ():
+            if argument.name.value == name:
+                value = value_from_ast_untyped(argument.value, self.variables)
+                return value if isinstance(value, list) else None
+        return None
+
     def size_of(self, field, field_type):
         for name in SIZE_ARGUMENTS:
             value = self.argument(field, name)
@@ -109,6 +117,10 @@ class _Walker:
                 # An out-of-range size is refused by the field itself with BAD_USER_INPUT;
                 # here it only must not make the estimate absurd.
                 return min(max(value, 1), api_setting("MAX_PAGE_SIZE"))
+        ids = self.list_argument(field, "ids")
+        if ids is not None:
+            # One object per id; ``nodes`` refuses more than MAX_PAGE_SIZE itself.
+            return min(max(len(ids), 1), api_setting("MAX_PAGE_SIZE"))
         named = get_named_type(field_type)
         if named.name.endswith("Connection"):
             return api_setting("DEFAULT_PAGE_SIZE")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from wagtail.models import Page, Site
 
 from .errors import UserInputError
+from .nodes import MAX_DATABASE_ID, NODE_KINDS, decode_global_id
 
 
 def page_types_q(content_type):
@@ -48,20 +49,32 @@ def _page_model(label):
 
 
 #: The largest id a database integer column holds (SQLite and PostgreSQL ``bigint``).
-MAX_ID = 2**63 - 1
+MAX_ID = MAX_DATABASE_ID
 
 
 def page_id(value, *, argument):
-    """A page id as an int; a non-numeric id is refused rather than a database error."""
+    """A page's database id (``databaseId``) or global id (``id``) as an int.
+
+    Anything else is refused rather than a database error; so is the global id of
+    an object that is not a page.
+    """
     if value is None:
         return None
+    decoded = decode_global_id(value)
+    if decoded is not None:
+        type_name, number = decoded
+        if not issubclass(NODE_KINDS[type_name].model, Page):
+            raise UserInputError(
+                f"`{argument}` must be a page's id; {value!r} is a {type_name}'s.", field=argument
+            )
+        return number
     try:
         number = int(value)
     except (TypeError, ValueError):
         number = None
     if number is None or not -MAX_ID <= number <= MAX_ID:  # beyond a database integer
         raise UserInputError(
-            f"`{argument}` must be a page id (a number); got {value!r}.", field=argument
+            f"`{argument}` must be a page's `id` or `databaseId`; got {value!r}.", field=argument
         )
     return number
 

@@ -26,6 +26,7 @@ from cms.visibility import public_pages
 from .connection import Ordering, SortKey, connection_type, paginate
 from .cursors import fingerprint
 from .errors import ForbiddenError, UserInputError
+from .nodes import Node, database_id_field, global_id_field
 from .page_arguments import page_id, page_types_q, requested_site
 from .search import parse_search
 
@@ -49,8 +50,10 @@ class PublicPageInterface(PageInterface):
 
     class Meta:
         name = "PageInterface"
+        interfaces = (Node,)
 
-    id = graphene.ID(description="Stable identifier of the page.")
+    id = global_id_field()
+    database_id = database_id_field()
     title = graphene.String(required=True, description="The page title.")
     slug = graphene.String(required=True, description="The last part of the page's URL.")
     content_type = graphene.String(
@@ -147,12 +150,13 @@ PAGES_ARGUMENTS = {
         "An unknown site is refused."
     ),
     "parent": graphene.ID(
-        description="Only the children of the published page with this id (refused when no "
-        "such page is public). Not together with `ancestor`."
+        description="Only the children of the published page with this id, its `id` or "
+        "`databaseId` (refused when no such page is public). Not together with `ancestor`."
     ),
     "ancestor": graphene.ID(
-        description="Only pages below the published page with this id, at any depth "
-        "(refused when no such page is public). Not together with `parent`."
+        description="Only pages below the published page with this id, its `id` or "
+        "`databaseId`, at any depth (refused when no such page is public). Not together "
+        "with `parent`."
     ),
     "in_menu": graphene.Boolean(
         description="Only pages whose 'show in menus' box is ticked (true) or not (false)."

@@ -21,8 +21,11 @@ def _snake(name):
     return "".join(out)
 
 
-def _paths(selection_set, fragments, fragment_paths):
+def _paths(selection_set, fragments, fragment_paths, on=None):
     """The dotted paths selected in ``selection_set``, relative to it.
+
+    ``on`` (type names) skips fragments on any other type at this level: the
+    selection of ``nodes`` holds one fragment per type, each for its own loader.
 
     ``fragment_paths`` memoises each named fragment's relative paths, so a fragment
     spread a thousand times is walked once: expanding every spread made planning
@@ -39,34 +42,43 @@ def _paths(selection_set, fragments, fragment_paths):
                 nested = _paths(selection.selection_set, fragments, fragment_paths)
                 paths.update(f"{name}.{path}" for path in nested)
         elif isinstance(selection, InlineFragmentNode):
-            paths |= _paths(selection.selection_set, fragments, fragment_paths)
+            if _applies(selection, on):
+                paths |= _paths(selection.selection_set, fragments, fragment_paths, on)
         elif isinstance(selection, FragmentSpreadNode):
-            paths |= _fragment_paths(selection.name.value, fragments, fragment_paths)
+            paths |= _fragment_paths(selection.name.value, fragments, fragment_paths, on)
     return paths
 
 
-def _fragment_paths(name, fragments, fragment_paths):
-    if name not in fragment_paths:
-        fragment_paths[name] = frozenset()  # validation refuses cycles; this stops one anyway
+def _applies(fragment, on):
+    condition = fragment.type_condition
+    return on is None or condition is None or condition.name.value in on
+
+
+def _fragment_paths(name, fragments, fragment_paths, on=None):
+    key = name if on is None else (name, "on")  # one ``on`` per call: spread at its level
+    if key not in fragment_paths:
+        fragment_paths[key] = frozenset()  # validation refuses cycles; this stops one anyway
         fragment = fragments.get(name)
-        if fragment is not None:
-            fragment_paths[name] = frozenset(
-                _paths(fragment.selection_set, fragments, fragment_paths)
+        if fragment is not None and _applies(fragment, on):
+            fragment_paths[key] = frozenset(
+                _paths(fragment.selection_set, fragments, fragment_paths, on)
             )
-    return fragment_paths[name]
+    return fragment_paths[key]
 
 
-def selected_paths(info, *, under=()):
+def selected_paths(info, *, under=(), on=None):
     """Dotted snake_case paths selected below the current field.
 
     For example ``{"authors", "authors.person"}``.
 
     ``under`` skips wrapper levels, e.g. ``("edges", "node")`` for a connection.
+    ``on`` keeps, at the first level, only fragments on these type names (a
+    ``Node`` or other abstract field: the paths of one of its types).
     """
     paths, fragment_paths = set(), {}
     for node in info.field_nodes:
         if node.selection_set is not None:
-            paths |= _paths(node.selection_set, info.fragments, fragment_paths)
+            paths |= _paths(node.selection_set, info.fragments, fragment_paths, on)
     prefix = ".".join(under)
     if not prefix:
         return paths

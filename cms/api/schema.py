@@ -37,6 +37,7 @@ from wagtail.fields import StreamField
 from .absolute_urls import rebase_grapple_media_urls
 from .descriptions import describe_schema
 from .images import guard_image_renditions
+from .nodes import NodeQueries, implement_node_types, retain_schema_node_kinds
 from .pages import PublicPageInterface, public_pages_query
 from .rich_text import hide_private_rich_text_links
 from .visibility import gate_chooser_blocks, gate_media_fields, withhold_fields
@@ -159,8 +160,9 @@ def build_schema():
     gate_chooser_blocks()
     hide_private_rich_text_links()
     rebase_grapple_media_urls()
+    implement_node_types()
 
-    class Query(*query_mixins(), graphene.ObjectType):
+    class Query(*query_mixins(), NodeQueries, graphene.ObjectType):
         """Read-only public API: published content only."""
 
     built = graphene.Schema(
@@ -169,6 +171,7 @@ def build_schema():
         auto_camelcase=grapple_settings.AUTO_CAMELCASE,
     )
     describe_schema(built.graphql_schema)
+    retain_schema_node_kinds(built.graphql_schema)
     gate_media_fields(built.graphql_schema)
     return built
 

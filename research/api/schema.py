@@ -7,6 +7,7 @@ from wagtail.documents import get_document_model
 from cms.api.connection import connection_type, paginate
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
+from cms.api.nodes import register_node
 from cms.api.prefetch import PrefetchPlan, selected_paths
 from cms.api.preview import register_preview_type
 from cms.api.search import matching, parse_search
@@ -171,4 +172,12 @@ class PublicationQueries:
         return with_live_publication_counts(ResearchDomain.objects.order_by("sort_order", "id"))
 
 
+def _domain_counts(queryset, paths):
+    if "publication_count" in paths:
+        return with_live_publication_counts(queryset)
+    return queryset
+
+
 register_preview_type(Publication, PublicationType)
+register_node(Publication, PublicationType, prefetch=PUBLICATION_PREFETCH.apply)
+register_node(ResearchDomain, ResearchDomainType, prefetch=_domain_counts)

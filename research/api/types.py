@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from graphene_django import DjangoObjectType
 
 from cms.api.absolute_urls import absolute_url
+from cms.api.nodes import Node, database_id_field
 from cms.visibility import public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
@@ -34,9 +35,10 @@ class ResearchDomainType(DjangoObjectType):
     class Meta:
         model = ResearchDomain
         name = "ResearchDomain"
+        interfaces = (Node,)
         fields = ("id", "slug", "name", "description")
 
-    id = graphene.ID(required=True, description="Stable identifier.")
+    database_id = database_id_field()
     slug = graphene.String(required=True, description="URL-safe key; pass it to `domains`.")
     name = graphene.String(required=True, description="Display name.")
     description = graphene.String(required=True, description="Short description; may be empty.")
@@ -72,9 +74,10 @@ class PublicationType(DjangoObjectType):
     class Meta:
         model = Publication
         name = "Publication"
+        interfaces = (Node,)
         fields = ("id", "slug", "title", "domain", "venue", "year", "abstract", "date_added")
 
-    id = graphene.ID(required=True, description="Stable identifier.")
+    database_id = database_id_field()
     slug = graphene.String(required=True, description="URL-safe key; pass it to `publication`.")
     title = graphene.String(required=True, description="Full title.")
     authors = graphene.List(

@@ -30,7 +30,7 @@ PUBLIC_URLS = ["/", "/publications/", "/careers/", "/careers/stories/", STORY_UR
 PAGE = """
 query Page($urlPath: String) {
   page(urlPath: $urlPath) {
-    __typename id title url
+    __typename databaseId title url
     ... on ResearchPage { intro pageSize defaultSort }
     parent { url }
   }
@@ -92,7 +92,7 @@ def test_the_publications_page_by_url_path(client):
 
     assert page == {
         "__typename": "ResearchPage",
-        "id": str(ResearchPage.objects.get().pk),
+        "databaseId": ResearchPage.objects.get().pk,
         "title": SITE["research"]["title"],
         "url": "/publications/",
         "intro": SITE["research"]["intro"],

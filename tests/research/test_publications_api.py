@@ -41,7 +41,7 @@ SEED_DOMAIN_ORDER = ["applications", "distributed-systems", "ai-and-ml"]
 PHOTON_SLUG = "photon-a-fast-query-engine-for-lakehouse-systems"
 
 NODE_FIELDS = """
-    id slug title
+    databaseId slug title
     authors { name person { name slug } }
     domain { slug name }
     venue year abstract url pdfUrl
@@ -75,7 +75,7 @@ query Page(
     search: $search, domains: $domains, year: $year, sort: $sort,
     first: $first, after: $after, last: $last, before: $before
   ) {
-    edges { cursor node { id slug title } }
+    edges { cursor node { databaseId slug title } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     totalCount startPosition endPosition
   }
@@ -113,7 +113,7 @@ def slugs(connection):
 
 
 def ids(connection):
-    return [edge["node"]["id"] for edge in connection["edges"]]
+    return [str(edge["node"]["databaseId"]) for edge in connection["edges"]]
 
 
 def expected_ids(sort):
@@ -162,7 +162,7 @@ def test_a_publication_node_has_every_contract_field(client):
     expected_authors = [{"name": author.name, "person": None} for author in photon.authors.all()]
     expected_authors[1]["person"] = {"name": "Shoumik Palkar", "slug": "shoumik-palkar"}
     expected = {
-        "id": str(photon.pk),
+        "databaseId": photon.pk,
         "slug": PHOTON_SLUG,
         "title": "Photon: A Fast Query Engine for Lakehouse Systems",
         "authors": expected_authors,

@@ -29,7 +29,7 @@ query Search(
     search: $search, domains: $domains, year: $year, sort: $sort,
     first: $first, after: $after, last: $last, before: $before
   ) {
-    edges { cursor node { id title domain { slug } year } }
+    edges { cursor node { databaseId title domain { slug } year } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     totalCount startPosition endPosition
     domainFacets { slug count selected }
@@ -225,7 +225,7 @@ def test_relevance_ranks_title_matches_first_then_title_a_to_z(client, text):
     explicit = search(client, text, sort="RELEVANCE")
 
     # Then: titles with more search words come first; ties are A-Z by title, then id.
-    rows = [(edge["node"]["title"], int(edge["node"]["id"])) for edge in by_default["edges"]]
+    rows = [(edge["node"]["title"], edge["node"]["databaseId"]) for edge in by_default["edges"]]
     expected = sorted(rows, key=lambda row: (-title_hits(row[0], text), row[0].lower(), row[1]))
     assert rows == expected
     assert [edge["node"] for edge in by_default["edges"]] == [
@@ -285,12 +285,12 @@ def test_search_combines_with_filters_sorts_and_facets(client, variables):
 def test_search_results_page_forward_and_back_exactly_once(client, sort):
     text = "zaharia"
     sort_arg = {"sort": sort} if sort else {}
-    expected = [edge["node"]["id"] for edge in search(client, text, **sort_arg)["edges"]]
+    expected = [edge["node"]["databaseId"] for edge in search(client, text, **sort_arg)["edges"]]
     assert len(expected) == 29
 
     forward = []
     for page in walk_pages(lambda after: search(client, text, first=4, after=after, **sort_arg)):
-        forward.extend(edge["node"]["id"] for edge in page["edges"])
+        forward.extend(edge["node"]["databaseId"] for edge in page["edges"])
         assert page["startPosition"] == len(forward) - len(page["edges"]) + 1
 
     backward = []
@@ -299,7 +299,7 @@ def test_search_results_page_forward_and_back_exactly_once(client, sort):
         forward=False,
     )
     for page in backward_pages:
-        backward[:0] = [edge["node"]["id"] for edge in page["edges"]]
+        backward[:0] = [edge["node"]["databaseId"] for edge in page["edges"]]
 
     assert forward == expected
     assert backward == expected
