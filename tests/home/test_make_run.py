@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from home.management.commands import ensure_dev_admin
-
 ROOT = Path(__file__).resolve().parents[2]
 URL_VARIABLES = ("WAGTAILADMIN_BASE_URL", "FRONTEND_URL")
 
@@ -89,9 +87,12 @@ def test_settings_read_the_urls_from_the_environment():
 
 
 @pytest.mark.django_db
-def test_the_printed_admin_login_is_on_the_server_address(settings, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(ensure_dev_admin, "CREDENTIALS_FILE", tmp_path / ".dev-admin-password")
+def test_the_printed_admin_login_is_on_the_server_address(settings, tmp_path, capsys):
+    settings.DEV_ADMIN_PASSWORD_FILE = tmp_path / ".dev-admin-password"
     settings.DEBUG = True
     settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:9101"
     call_command("ensure_dev_admin")
-    assert "http://127.0.0.1:9101/admin/" in capsys.readouterr().out
+    password = (tmp_path / ".dev-admin-password").read_text().strip()
+    assert f"http://127.0.0.1:9101/admin/ username “admin”, password “{password}”" in (
+        capsys.readouterr().out
+    )

@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from .ensure_dev_admin import CREDENTIALS_FILE, admin_url
+from .ensure_dev_admin import admin_url, credentials_file, shown_path
 
 
 def wait_for_server(host, port, timeout):
@@ -41,7 +41,8 @@ class Command(BaseCommand):
             host = "127.0.0.1" if host in {"", "0.0.0.0"} else host.strip("[]")  # noqa: S104
             wait_for_server(host, int(port), timeout)
         server = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        password = CREDENTIALS_FILE.read_text().strip() if CREDENTIALS_FILE.exists() else "?"
+        stored = credentials_file()
+        password = stored.read_text().strip() if stored.exists() else "?"
         rule = "─" * 64
         self.stdout.write(
             "\n".join(
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                     f"  Admin     {admin_url()}",
                     f"  GraphQL   {server}/graphql/  (GraphiQL in a browser)",
                     f"  Login     {username} / {password}",
-                    f"            (development only; stored in {CREDENTIALS_FILE.name})",
+                    f"            (development only; stored in {shown_path(stored)})",
                     "  Ctrl-C stops the server, the scheduler and the webhook worker.",
                     rule,
                     "",
