@@ -193,8 +193,9 @@ def test_make_run_on_another_port_serves_the_admin_preview_and_images(tmp_path, 
         assert frontend_url == f"{base}/"
         assert graphql_url == f"{base}/graphql/"
 
-        story = graphql(graphql_url, "{ stories(first: 1) { edges { node { id title } } } }")
-        story = story["stories"]["edges"][0]["node"]
+        # The admin's page ids are the API's numeric `databaseId`s.
+        query = "{ stories(first: 1) { edges { node { databaseId title } } } }"
+        story = graphql(graphql_url, query)["stories"]["edges"][0]["node"]
 
         context = chromium.new_context(viewport=DESKTOP)
         context.set_default_timeout(20_000)
@@ -212,7 +213,7 @@ def test_make_run_on_another_port_serves_the_admin_preview_and_images(tmp_path, 
         assert page.url.startswith(admin_url)
 
         # A story's edit view (linked from the admin, on the printed address), its preview.
-        page.goto(f"{admin_url}pages/{story['id']}/edit/")
+        page.goto(f"{admin_url}pages/{story['databaseId']}/edit/")
         expect(page.locator("#id_title")).to_have_value(story["title"])
         page.get_by_role("button", name="Toggle preview").click()
         page.wait_for_function(
