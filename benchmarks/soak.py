@@ -35,9 +35,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SEARCHES = ["lake", "spark", "sql", "model", "data", "learning", "delta", "stream", "query"]
 DOMAINS = ["ai-and-ml", "applications", "distributed-systems"]
 OTHER_QUERIES = [
-    "{ researchDomains { slug name publicationCount } }",
+    "{ researchDomains { edges { node { slug name publicationCount } } } }",
     "{ stories { totalCount edges { node { title slug } } } }",
-    "{ organizations { name slug heading teams { name } } }",
+    "{ organizations { edges { node { name slug heading teams { name } } } } }",
 ]
 
 

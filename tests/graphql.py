@@ -37,6 +37,11 @@ def data_of(body):
     return body["data"]
 
 
+def nodes(connection):
+    """The nodes of a connection's page, in order."""
+    return [edge["node"] for edge in connection["edges"]]
+
+
 def error_codes(body):
     """The ``extensions.code`` of every error in the answer."""
     return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]

@@ -4,7 +4,14 @@ import graphene
 from django.db.models import Prefetch
 from wagtail.images import get_image_model
 
-from cms.api.connection import Ordering, SortKey, connection_type, paginate
+from cms.api.connection import (
+    EDITOR_ORDER,
+    Ordering,
+    SortKey,
+    connection_type,
+    in_editor_order,
+    paginate,
+)
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
 from cms.api.nodes import register_node
@@ -67,7 +74,7 @@ STORY_PREFETCH = PrefetchPlan(
 
 
 def _organization_teams(queryset, paths, lookup):
-    teams = Team.objects.order_by("sort_order", "id")
+    teams = in_editor_order(Team.objects.all()).order_by(*EDITOR_ORDER.order_by())
     if "teams.members" in paths:
         teams = teams.prefetch_related("members")
     return queryset.prefetch_related(Prefetch(f"{lookup}teams", queryset=teams))
@@ -109,6 +116,26 @@ def _story_connection():
     return registry.pages[StoryPage]
 
 
+OrganizationConnection = connection_type(
+    OrganizationType,
+    name="Organization",
+    description="A page of organizations in editor order.",
+)
+TeamConnection = connection_type(
+    TeamType, name="Team", description="A page of teams in editor order."
+)
+
+
+def _paging_arguments(items):
+    """The paging arguments every connection takes, described for ``items``."""
+    return {
+        "first": graphene.Int(description="Page size from the start or `after` (1-100)."),
+        "after": graphene.String(description=f"Return {items} after this cursor."),
+        "last": graphene.Int(description="Page size before `before`, or the end (1-100)."),
+        "before": graphene.String(description=f"Return {items} before this cursor."),
+    }
+
+
 StoryConnection = connection_type(
     lambda: _story_connection(),
     name="Story",
@@ -117,16 +144,20 @@ StoryConnection = connection_type(
 
 
 class CareersQueries:
-    organizations = graphene.List(
-        graphene.NonNull(OrganizationType),
+    organizations = graphene.Field(
+        OrganizationConnection,
         required=True,
-        description="Organizations in editor order (Databricks, MosaicML), each with its teams.",
+        description="Organizations in editor order (Databricks, MosaicML), each with its "
+        "teams, paged with cursors. Without `first`/`last`, returns the first 12.",
+        **_paging_arguments("organizations"),
     )
-    teams = graphene.List(
-        graphene.NonNull(TeamType),
+    teams = graphene.Field(
+        TeamConnection,
         required=True,
-        description="Teams in editor order.",
+        description="Teams in editor order, paged with cursors. Without `first`/`last`, "
+        "returns the first 12.",
         organization=graphene.String(description="Only teams of the organization with this slug."),
+        **_paging_arguments("teams"),
     )
     stories = graphene.Field(
         StoryConnection,
@@ -147,19 +178,37 @@ class CareersQueries:
         slug=graphene.String(required=True, description="The story page's slug."),
     )
 
-    def resolve_organizations(root, info):
-        return ORGANIZATION_PREFETCH.apply(
-            Organization.objects.order_by("sort_order", "id"), selected_paths(info)
+    def resolve_organizations(root, info, first=None, after=None, last=None, before=None):
+        paths = selected_paths(info, under=("edges", "node"))
+        return paginate(
+            ORGANIZATION_PREFETCH.apply(in_editor_order(Organization.objects.all()), paths),
+            EDITOR_ORDER,
+            first=first,
+            last=last,
+            after=after,
+            before=before,
+            fingerprint=fingerprint("organizations"),
         )
 
-    def resolve_teams(root, info, organization=None):
-        teams = Team.objects.order_by("sort_order", "id")
+    def resolve_teams(
+        root, info, organization=None, first=None, after=None, last=None, before=None
+    ):
+        paths = selected_paths(info, under=("edges", "node"))
+        teams = TEAM_PREFETCH.apply(in_editor_order(Team.objects.all()), paths)
         if organization is not None:
             teams = teams.filter(organization__slug=organization)
-        teams = list(TEAM_PREFETCH.apply(teams, selected_paths(info)))
-        if not teams and organization is not None:
+        page = paginate(
+            teams,
+            EDITOR_ORDER,
+            first=first,
+            last=last,
+            after=after,
+            before=before,
+            fingerprint=fingerprint("teams", organization),
+        )
+        if not page.edges and organization is not None:
             check_slug(Organization, organization, "organization")
-        return teams
+        return page
 
     def resolve_stories(
         root, info, organization=None, team=None, first=None, after=None, last=None, before=None

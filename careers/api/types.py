@@ -69,7 +69,8 @@ class OrganizationType(DjangoObjectType):
     teams = graphene.List(
         graphene.NonNull(lambda: TeamType),
         required=True,
-        description="Its teams, in editor order.",
+        description="All its teams, in editor order. Not paged: part of the organization "
+        "(a handful per organization), complete, never cut short.",
     )
 
     def resolve_teams(root, info):
@@ -97,7 +98,8 @@ class TeamType(DjangoObjectType):
     members = graphene.List(
         graphene.NonNull(lambda: PersonType),
         required=True,
-        description="People with a profile in this team, by name.",
+        description="All people with a profile in this team, by name. Not paged: part of "
+        "the team (tens of people at most), complete, never cut short.",
     )
 
     def resolve_members(root, info):

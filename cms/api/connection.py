@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import graphene
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from .cache import content_version
 from .conf import api_setting
@@ -64,6 +65,18 @@ class Ordering:
         leading = self.keys[0]
         bound = "gte" if forward != leading.descending else "lte"
         return Q(**{f"{leading.field}__{bound}": values[0]}) & condition
+
+
+#: Editors' order (Wagtail's ``Orderable.sort_order``, set when they reorder a list in the
+#: admin), then id. ``sort_order`` may be NULL (a row no one has placed yet): such rows
+#: come last, in the same place on SQLite and PostgreSQL (which sort NULLs differently).
+EDITOR_ORDER = Ordering("editor", (SortKey("editor_order"), SortKey("id")))
+UNPLACED = 2**31 - 1
+
+
+def in_editor_order(queryset):
+    """``queryset`` annotated with the key ``EDITOR_ORDER`` pages on."""
+    return queryset.annotate(editor_order=Coalesce("sort_order", Value(UNPLACED)))
 
 
 def _json_value(value):

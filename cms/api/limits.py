@@ -34,8 +34,7 @@ LIST_SIZES = {
     "authors": 30,
     "related_publications": 10,
     "domain_facets": 10,
-    "research_domains": 10,
-    "organizations": 5,
+    # Lists that are part of one object, complete (no paging): editors keep them short.
     "teams": 10,
     "members": 20,
     "body": 20,

@@ -79,7 +79,9 @@ export const CAREERS = `
     storyIndex: page(urlPath: "/careers/stories/") {
       ... on StoryIndexPage { title intro url }
     }
-    organizations { slug name heading teams { slug name description } }
+    organizations(first: 100) {
+      edges { node { slug name heading teams { slug name description } } }
+    }
     stories(first: 6) { totalCount edges { node { ...StoryCard } } }
   }
   ${STORY_CARD_FIELDS}

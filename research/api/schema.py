@@ -4,7 +4,7 @@ import graphene
 from django.db.models import Prefetch
 from wagtail.documents import get_document_model
 
-from cms.api.connection import connection_type, paginate
+from cms.api.connection import EDITOR_ORDER, connection_type, in_editor_order, paginate
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
 from cms.api.nodes import register_node
@@ -70,6 +70,13 @@ PublicationConnection = connection_type(
 )
 
 
+ResearchDomainConnection = connection_type(
+    ResearchDomainType,
+    name="ResearchDomain",
+    description="A page of research domains in editor order, each with its publication count.",
+)
+
+
 class PublicationQueries:
     publications = graphene.Field(
         PublicationConnection,
@@ -99,10 +106,15 @@ class PublicationQueries:
         description="One published publication by slug; null when missing or not live.",
         slug=graphene.String(required=True, description="The publication's slug."),
     )
-    research_domains = graphene.List(
-        graphene.NonNull(ResearchDomainType),
+    research_domains = graphene.Field(
+        ResearchDomainConnection,
         required=True,
-        description="All research domains in editor order, each with its publication count.",
+        description="Research domains in editor order, each with its publication count, "
+        "paged with cursors. Without `first`/`last`, returns the first 12.",
+        first=graphene.Int(description="Page size from the start or `after` (1-100)."),
+        after=graphene.String(description="Return domains after this cursor."),
+        last=graphene.Int(description="Page size before `before`, or the end (1-100)."),
+        before=graphene.String(description="Return domains before this cursor."),
     )
 
     def resolve_publications(
@@ -168,8 +180,16 @@ class PublicationQueries:
         )
         return queryset.first()
 
-    def resolve_research_domains(root, info):
-        return with_live_publication_counts(ResearchDomain.objects.order_by("sort_order", "id"))
+    def resolve_research_domains(root, info, first=None, after=None, last=None, before=None):
+        return paginate(
+            with_live_publication_counts(in_editor_order(ResearchDomain.objects.all())),
+            EDITOR_ORDER,
+            first=first,
+            last=last,
+            after=after,
+            before=before,
+            fingerprint=fingerprint("research_domains"),
+        )
 
 
 def _domain_counts(queryset, paths):

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from careers.models import Person, StoryPage, Team
+from careers.models import Organization, Person, StoryPage, Team
 from research.models import Publication
 from tests.graphql import (
     assert_bad_user_input,
@@ -25,6 +25,7 @@ from tests.graphql import (
     data_of,
     gql,
     measure_queries,
+    nodes,
     walk_pages,
 )
 
@@ -37,13 +38,38 @@ SEED_STORY_SLUG = "life-as-a-software-engineer-after-a-computer-systems-phd-at-s
 PHOTON = "Photon: A Fast Query Engine for Lakehouse Systems"
 WELD = "Weld: A Common Runtime for High Performance Data Analytics"
 
-ORGANIZATIONS = "{ organizations { slug name heading teams { slug name description } } }"
-
-TEAMS = """
-query Teams($organization: String) {
-  teams(organization: $organization) { slug name organization { slug name } }
+ORGANIZATIONS = """
+query Organizations($first: Int, $after: String) {
+  organizations(first: $first, after: $after) {
+    edges { node { slug name heading teams { slug name description } } }
+  }
 }
 """
+
+TEAMS = """
+query Teams($organization: String, $first: Int, $after: String, $last: Int, $before: String) {
+  teams(organization: $organization, first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { node { slug name organization { slug name } } }
+  }
+}
+"""
+
+TEAMS_WITH_MEMBERS = """
+query Teams($first: Int) {
+  teams(first: $first) { edges { node { slug organization { slug } members { name } } } }
+}
+"""
+
+
+def organizations(client, **variables):
+    return nodes(data_of(gql(client, ORGANIZATIONS, variables))["organizations"])
+
+
+def teams(client, **variables):
+    return data_of(gql(client, TEAMS, variables))["teams"]
+
 
 STORY_FIELDS = """
   title slug url personName role
@@ -117,9 +143,9 @@ def seed_story_date():
 
 
 def test_organizations_list_their_teams_in_editor_order(client):
-    data = data_of(gql(client, ORGANIZATIONS))
+    listed = organizations(client)
 
-    assert data["organizations"] == [
+    assert listed == [
         {
             "slug": organization["slug"],
             "name": organization["name"],
@@ -136,7 +162,7 @@ def test_organizations_list_their_teams_in_editor_order(client):
         }
         for organization in SITE["organizations"]
     ]
-    assert [org["name"] for org in data["organizations"]] == ["Databricks", "MosaicML"]
+    assert [org["name"] for org in listed] == ["Databricks", "MosaicML"]
 
 
 def test_reordering_teams_in_the_admin_reorders_them(client):
@@ -145,18 +171,16 @@ def test_reordering_teams_in_the_admin_reorders_them(client):
     engineering.sort_order = -1
     engineering.save()
 
-    organizations = data_of(gql(client, ORGANIZATIONS))["organizations"]
+    listed = organizations(client)
 
-    assert [team["name"] for team in organizations[1]["teams"]] == [
+    assert [team["name"] for team in listed[1]["teams"]] == [
         "Engineering",
         "Research Science",
     ]
 
 
 def test_teams_of_one_organization(client):
-    teams = data_of(gql(client, TEAMS, {"organization": "mosaicml"}))["teams"]
-
-    assert teams == [
+    assert nodes(teams(client, organization="mosaicml")) == [
         {
             "slug": "research-science",
             "name": "Research Science",
@@ -171,22 +195,116 @@ def test_teams_of_one_organization(client):
 
 
 def test_all_teams_in_editor_order(client):
-    teams = data_of(gql(client, TEAMS))["teams"]
+    listed = nodes(teams(client))
 
-    assert [team["name"] for team in teams] == [team["name"] for team in SITE["teams"]]
+    assert [team["name"] for team in listed] == [team["name"] for team in SITE["teams"]]
 
 
 def test_an_unknown_organization_is_refused_for_teams(client):
     assert_bad_user_input(gql(client, TEAMS, {"organization": "no-such-org"}), "organization")
 
 
-def test_organizations_with_teams_cost_at_most_two_queries(client, django_assert_max_num_queries):
-    data_of(gql(client, ORGANIZATIONS))  # warm-up (see ``measure_queries``)
+def more_organizations(count, teams_each=2):
+    """Organizations placed after the seed's, each with its teams and one member each."""
+    made = []
+    for n in range(count):
+        organization = Organization.objects.create(
+            slug=f"org-{n:02}",
+            name=f"Org {n:02}",
+            heading=f"Explore Org {n:02}",
+            sort_order=10 + n,
+        )
+        for t in range(teams_each):
+            team = Team.objects.create(
+                organization=organization,
+                slug=f"org-{n:02}-team-{t}",
+                name=f"Team {t} of Org {n:02}",
+                description="Builds things.",
+                sort_order=t,
+            )
+            Person.objects.create(slug=f"person-{n:02}-{t}", name=f"Person {n}-{t}", team=team)
+        made.append(organization)
+    return made
 
-    data, cost = measure_queries(client, django_assert_max_num_queries, 2, ORGANIZATIONS)
 
-    assert cost == 2
-    assert sum(len(org["teams"]) for org in data["organizations"]) == 6
+def test_organizations_with_teams_cost_two_queries_at_any_size(
+    client, django_assert_max_num_queries
+):
+    more_organizations(10)
+    organizations(client, first=2)  # warm-up (see ``measure_queries``)
+
+    small, small_cost = measure_queries(
+        client, django_assert_max_num_queries, 2, ORGANIZATIONS, {"first": 2}
+    )
+    large, large_cost = measure_queries(
+        client, django_assert_max_num_queries, 2, ORGANIZATIONS, {"first": 12}
+    )
+
+    assert small_cost == large_cost == 2
+    small, large = nodes(small["organizations"]), nodes(large["organizations"])
+    assert sum(len(org["teams"]) for org in small) == 6
+    assert sum(len(org["teams"]) for org in large) == 6 + 10 * 2
+
+
+def test_teams_with_members_cost_two_queries_at_any_size(client, django_assert_max_num_queries):
+    more_organizations(10)
+    data_of(gql(client, TEAMS_WITH_MEMBERS, {"first": 2}))  # warm-up
+
+    small, small_cost = measure_queries(
+        client, django_assert_max_num_queries, 2, TEAMS_WITH_MEMBERS, {"first": 2}
+    )
+    large, large_cost = measure_queries(
+        client, django_assert_max_num_queries, 2, TEAMS_WITH_MEMBERS, {"first": 26}
+    )
+
+    assert small_cost == large_cost == 2  # teams with their organization, then members
+    assert len(nodes(large["teams"])) == 26
+    assert sum(len(team["members"]) for team in nodes(large["teams"])) >= 20
+
+
+def test_organizations_and_teams_page_forward_and_back(client):
+    more_organizations(3)
+    every_org = [org["slug"] for org in organizations(client, first=100)]
+    assert every_org == ["databricks", "mosaicml", "org-00", "org-01", "org-02"]
+    forward = walk_pages(lambda after: _organizations_page(client, after))
+    assert [org["slug"] for page in forward for org in nodes(page)] == every_org
+
+    every_team = [team["slug"] for team in nodes(teams(client, first=100))]
+    assert len(every_team) == 6 + 3 * 2
+    backward = walk_pages(lambda before: teams(client, last=5, before=before), forward=False)
+    assert [t["slug"] for page in reversed(backward) for t in nodes(page)] == every_team
+    assert backward[0]["totalCount"] == 12
+
+
+def _organizations_page(client, after):
+    query = """
+    query($after: String) {
+      organizations(first: 2, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { slug } }
+      }
+    }
+    """
+    return data_of(gql(client, query, {"after": after}))["organizations"]
+
+
+@pytest.mark.parametrize(
+    "variables, field",
+    [
+        ({"first": 0}, "first"),
+        ({"last": 101}, "last"),
+        ({"first": 1, "last": 1}, "first"),
+        ({"after": "not-a-cursor"}, "after"),
+    ],
+)
+def test_bad_team_paging_is_refused(client, variables, field):
+    assert_bad_user_input(gql(client, TEAMS, variables), field=field)
+
+
+def test_a_teams_cursor_is_refused_for_another_organization(client):
+    cursor = teams(client, organization="databricks", first=1)["pageInfo"]["endCursor"]
+    body = gql(client, TEAMS, {"organization": "mosaicml", "after": cursor})
+    assert_bad_user_input(body, field="after")
+    assert teams(client, organization="databricks", first=1, after=cursor)["edges"]
 
 
 # --- The seed story -------------------------------------------------------------------

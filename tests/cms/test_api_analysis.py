@@ -162,9 +162,9 @@ def test_depth_and_aliases_count_through_fragments(client):
     assert codes(response) == ["QUERY_TOO_DEEP"]
     assert "nested 11 levels deep" in response.json()["errors"][0]["message"]
     aliased = "{ ...A ...A ...B } fragment A on Query { " + " ".join(
-        f"a{i}: researchDomains {{ slug }}" for i in range(10)
+        f"a{i}: researchDomains {{ edges {{ node {{ slug }} }} }}" for i in range(10)
     )
-    aliased += " } fragment B on Query { b: researchDomains { slug } }"
+    aliased += " } fragment B on Query { b: researchDomains { edges { node { slug } } } }"
     response = post(client, aliased)
     assert codes(response) == ["BAD_USER_INPUT"]
     assert "under 21 aliases" in response.json()["errors"][0]["message"]

@@ -30,7 +30,7 @@ def api_settings(**overrides):
 def distinct_query(number, size):
     """A valid query of about ``size`` characters, different for every ``number``."""
     padding = "#" + "x" * max(0, size - 60) + "\n"
-    return f"query Q{number} {padding}{{ researchDomains {{ slug }} }}"
+    return f"query Q{number} {padding}{{ researchDomains {{ edges {{ node {{ slug }} }} }} }}"
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,13 @@ def test_cost_grows_with_the_page_size_given_by_a_variable(client):
 
 def test_twenty_aliases_of_one_field_run_and_twenty_one_are_refused(client):
     def aliased(count):
-        return "{ " + " ".join(f"a{i}: researchDomains {{ slug }}" for i in range(count)) + " }"
+        return (
+            "{ "
+            + " ".join(
+                f"a{i}: researchDomains {{ edges {{ node {{ slug }} }} }}" for i in range(count)
+            )
+            + " }"
+        )
 
     assert "errors" not in post(client, {"query": aliased(20)}).json()
     response = post_strict(client, {"query": aliased(21)})
@@ -100,7 +106,7 @@ def test_twenty_aliases_of_one_field_run_and_twenty_one_are_refused(client):
 
 
 def test_a_batch_of_ten_runs_and_eleven_are_refused(client):
-    operation = {"query": "{ researchDomains { slug } }"}
+    operation = {"query": "{ researchDomains { edges { node { slug } } } }"}
     response = post(client, [operation] * 10)
     assert response.status_code == 200
     assert len(response.json()) == 10
@@ -113,7 +119,7 @@ def test_a_batch_of_ten_runs_and_eleven_are_refused(client):
 
 def test_a_body_over_64_kib_gets_413_with_a_json_error(client):
     padding = " " * (64 * 1024)
-    response = post(client, {"query": "{ researchDomains { slug } }" + padding})
+    response = post(client, {"query": "{ researchDomains { edges { node { slug } } } }" + padding})
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert codes(response) == ["PAYLOAD_TOO_LARGE"]
@@ -126,7 +132,10 @@ def test_a_body_over_64_kib_gets_413_with_a_json_error(client):
         ("[]", "application/json"),
         ('"a string"', "application/json"),
         ('{"query": 42}', "application/json"),
-        ('{"query": "{ researchDomains { slug } }", "variables": [1]}', "application/json"),
+        (
+            '{"query": "{ researchDomains { edges { node { slug } } } }", "variables": [1]}',
+            "application/json",
+        ),
         ("query=x", "text/plain"),
     ],
 )
@@ -177,7 +186,7 @@ def test_unexpected_errors_are_masked_and_carry_the_request_id(client, caplog):
 
 
 def test_rate_limit_per_client_ip_with_retry_after(client):
-    query = {"query": "{ researchDomains { slug } }"}
+    query = {"query": "{ researchDomains { edges { node { slug } } } }"}
     with api_settings(RATE_LIMIT_REQUESTS=3, RATE_LIMIT_WINDOW=60):
         statuses = [post(client, query).status_code for _ in range(3)]
         limited = post(client, query)
@@ -192,7 +201,10 @@ def test_rate_limit_per_client_ip_with_retry_after(client):
 def test_introspection_can_be_switched_off_but_typename_still_works(client):
     with api_settings(INTROSPECTION=False):
         refused = post_strict(client, {"query": "{ __schema { types { name } } }"})
-        typename = post(client, {"query": "{ __typename researchDomains { __typename slug } }"})
+        typename = post(
+            client,
+            {"query": "{ __typename researchDomains { __typename edges { node { slug } } } }"},
+        )
     assert refused.status_code == 400
     assert set(codes(refused)) == {"GRAPHQL_VALIDATION_FAILED"}
     assert typename.json()["data"]["__typename"] == "Query"

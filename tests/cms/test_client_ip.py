@@ -10,7 +10,7 @@ from django.test import override_settings
 pytestmark = pytest.mark.django_db
 
 ENDPOINT = "/graphql/"
-QUERY = json.dumps({"query": "{ researchDomains { slug } }"})
+QUERY = json.dumps({"query": "{ researchDomains { edges { node { slug } } } }"})
 PROXY = "10.0.0.1"  # REMOTE_ADDR: the last proxy, which connects to us
 
 

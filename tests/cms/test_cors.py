@@ -92,7 +92,7 @@ def test_the_query_itself_carries_the_cors_headers_and_exposes_the_etag(client):
     with override_settings(CORS_ALLOWED_ORIGINS=[FRONTEND]):
         response = client.get(
             "/graphql/",
-            {"query": "{ researchDomains { slug } }"},
+            {"query": "{ researchDomains { edges { node { slug } } } }"},
             HTTP_ORIGIN=FRONTEND,
             HTTP_ACCEPT="application/graphql-response+json,application/json;q=0.9",
             HTTP_APOLLOGRAPHQL_CLIENT_NAME="research-web",

@@ -32,7 +32,7 @@ if _missing and os.environ.get("CI", "").lower() != "true":
 
 pytestmark = pytest.mark.timeout(600)
 
-DOMAINS = "{ researchDomains { slug name } }"
+DOMAINS = "{ researchDomains { edges { node { slug name } } } }"
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_a_public_answer_is_served_from_the_edge_the_second_time(stack):
 
 
 def test_each_media_type_is_a_variant_of_its_own_and_odd_accept_headers_share_them(stack):
-    path = graphql_get("{ researchDomains { slug } }")
+    path = graphql_get("{ researchDomains { edges { node { slug } } } }")
     modern = {"Accept": "application/graphql-response+json, application/json;q=0.9"}
     answers = [
         ask(stack.varnish.port, "GET", path, {"Accept": "application/json"}),
@@ -142,7 +142,7 @@ def test_an_app_server_killed_under_load_costs_the_clients_nothing(stack):
         count = 0
         while not stop.is_set():
             count += 1
-            query = f"{{ c{number}n{count}: researchDomains {{ slug }} }}"
+            query = f"{{ c{number}n{count}: researchDomains {{ edges {{ node {{ slug }} }} }} }}"
             status, headers, body = ask(stack.varnish.port, "GET", graphql_get(query))
             statuses.append(status)
             if status != 200:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 ENDPOINT = "/graphql/"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 APOLLO_ACCEPT = "application/graphql-response+json,application/json;q=0.9"
-QUERY = "{ researchDomains { slug } }"
+QUERY = "{ researchDomains { edges { node { slug } } } }"
 
 
 def post(client, payload, accept=None, **extra):

@@ -100,7 +100,10 @@ def test_the_response_cache_counts_a_miss_then_a_hit(client):
 def test_api_rate_limit_refusals_are_counted(client):
     before = scrape(client)
     with override_settings(CMS_API={**_api(), "RATE_LIMIT_REQUESTS": 2}):
-        statuses = [post(client, "{ researchDomains { slug } }").status_code for _ in range(5)]
+        statuses = [
+            post(client, "{ researchDomains { edges { node { slug } } } }").status_code
+            for _ in range(5)
+        ]
     after = scrape(client)
     refusals = "cms_rate_limit_refusals_total"
     assert statuses.count(429) == 3
@@ -123,8 +126,8 @@ def test_invented_operation_names_cannot_grow_the_labels_without_bound(client, s
     settings.METRICS_OPERATIONS = frozenset({"SeedPage"})
     for number in range(5):
         name = f"Invented{number}"
-        post(client, f"query {name} {{ researchDomains {{ slug }} }}", name)
-    post(client, "{ researchDomains { slug } }", "not a name!")
+        post(client, f"query {name} {{ researchDomains {{ edges {{ node {{ slug }} }} }} }}", name)
+    post(client, "{ researchDomains { edges { node { slug } } } }", "not a name!")
     post(client, SEED, "SeedPage")
     samples = scrape(client)
     operations = {

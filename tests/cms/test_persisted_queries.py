@@ -61,7 +61,7 @@ def is_stored(client, query):
 
 
 def domains_query(alias="domains"):
-    return f"{{ {alias}: researchDomains {{ slug }} }}"
+    return f"{{ {alias}: researchDomains {{ edges {{ node {{ slug }} }} }} }}"
 
 
 def test_a_valid_query_is_registered_and_answered_by_hash(client):

@@ -17,7 +17,7 @@ from cms import cache_guard
 pytestmark = pytest.mark.django_db
 
 ENDPOINT = "/graphql/"
-QUERY = {"query": "{ researchDomains { slug } }"}
+QUERY = {"query": "{ researchDomains { edges { node { slug } } } }"}
 #: A whole minute (divisible by the 60 s window and its 5 s slots): fixed windows start here.
 MINUTE = 1_800_000_000
 

@@ -25,6 +25,7 @@ from tests.graphql import (
     data_of,
     gql,
     measure_queries,
+    nodes,
     walk_pages,
 )
 
@@ -88,7 +89,27 @@ query Publication($slug: String!) {{
 }}
 """
 
-RESEARCH_DOMAINS = "{ researchDomains { slug name publicationCount } }"
+RESEARCH_DOMAINS = """
+query Domains($first: Int, $after: String, $last: Int, $before: String) {
+  researchDomains(first: $first, after: $after, last: $last, before: $before) {
+    edges { node { slug name publicationCount } }
+  }
+}
+"""
+DOMAIN_PAGE = """
+query Domains($first: Int, $after: String, $last: Int, $before: String) {
+  researchDomains(first: $first, after: $after, last: $last, before: $before) {
+    totalCount startPosition endPosition
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { node { slug } }
+  }
+}
+"""
+
+
+def research_domains(client, query=RESEARCH_DOMAINS, **variables):
+    return data_of(gql(client, query, variables))["researchDomains"]
+
 
 FACETS = """
 query Facets($search: String, $domains: [String!], $year: Int) {
@@ -565,7 +586,7 @@ query Visibility($slug: String!) {
   found: publications(search: "quokka") { totalCount edges { node { slug } } }
   year: publications(year: 2014, first: 100) { totalCount }
   one: publication(slug: $slug) { slug title }
-  researchDomains { slug publicationCount }
+  researchDomains { edges { node { slug publicationCount } } }
 }
 """
 
@@ -580,7 +601,7 @@ def visible_everywhere(client, slug):
         "search": data["found"]["totalCount"],
         "year": data["year"]["totalCount"],
         "lookup": data["one"] is not None,
-        "domain_count": {d["slug"]: d["publicationCount"] for d in data["researchDomains"]}[
+        "domain_count": {d["slug"]: d["publicationCount"] for d in nodes(data["researchDomains"])}[
             "applications"
         ],
     }
@@ -681,9 +702,7 @@ def test_publishing_the_draft_makes_it_visible(client):
 
 
 def test_research_domains_are_in_editor_order_with_live_counts(client):
-    data = data_of(gql(client, RESEARCH_DOMAINS))
-
-    assert data["researchDomains"] == [
+    assert nodes(research_domains(client)) == [
         {"slug": "applications", "name": "Applications", "publicationCount": 5},
         {"slug": "distributed-systems", "name": "Distributed Systems", "publicationCount": 26},
         {"slug": "ai-and-ml", "name": "AI and ML", "publicationCount": 15},
@@ -697,7 +716,7 @@ def test_reordering_domains_in_the_admin_reorders_the_list_and_the_facets(client
     ai.save()
     expected = ["ai-and-ml", "applications", "distributed-systems"]
 
-    domains = data_of(gql(client, RESEARCH_DOMAINS))["researchDomains"]
+    domains = nodes(research_domains(client))
     facets = publications(client, FACETS)["domainFacets"]
 
     assert [domain["slug"] for domain in domains] == expected
@@ -756,10 +775,83 @@ def test_a_full_publications_page_costs_the_same_few_queries_at_any_size(
         )
 
 
-def test_research_domains_cost_one_query(client, django_assert_max_num_queries):
-    data_of(gql(client, RESEARCH_DOMAINS))  # warm-up (see ``measure_queries``)
+def more_domains(count):
+    return [
+        ResearchDomain.objects.create(
+            slug=f"domain-{n:02}", name=f"Domain {n:02}", sort_order=10 + n
+        )
+        for n in range(count)
+    ]
 
-    data, cost = measure_queries(client, django_assert_max_num_queries, 1, RESEARCH_DOMAINS)
 
-    assert cost == 1
-    assert len(data["researchDomains"]) == 3
+def test_research_domains_cost_one_query_at_any_size(client, django_assert_max_num_queries):
+    # Given: more domains than a page holds, some with publications.
+    more_domains(20)
+    create_publication("In domain 00", domain="domain-00")
+    create_publication("In domain 19", domain="domain-19")
+    research_domains(client, first=3)  # warm-up (see ``measure_queries``)
+
+    small, small_cost = measure_queries(
+        client, django_assert_max_num_queries, 1, RESEARCH_DOMAINS, {"first": 3}
+    )
+    large, large_cost = measure_queries(
+        client, django_assert_max_num_queries, 1, RESEARCH_DOMAINS, {"first": 23}
+    )
+
+    assert small_cost == large_cost == 1
+    assert len(nodes(small["researchDomains"])) == 3
+    counts = {d["slug"]: d["publicationCount"] for d in nodes(large["researchDomains"])}
+    assert len(counts) == 23
+    assert (counts["domain-00"], counts["domain-01"], counts["domain-19"]) == (1, 0, 1)
+
+
+def test_research_domains_page_forward_and_back_in_editor_order(client):
+    more_domains(4)
+    everything = [d["slug"] for d in nodes(research_domains(client, first=100))]
+    assert everything[:3] == ["applications", "distributed-systems", "ai-and-ml"]
+    assert len(everything) == 7
+
+    forward = walk_pages(lambda after: research_domains(client, DOMAIN_PAGE, first=2, after=after))
+    backward = walk_pages(
+        lambda before: research_domains(client, DOMAIN_PAGE, last=2, before=before),
+        forward=False,
+    )
+    assert [d["slug"] for page in forward for d in nodes(page)] == everything
+    assert [d["slug"] for page in reversed(backward) for d in nodes(page)] == everything
+    assert forward[1]["totalCount"] == 7
+    assert (forward[1]["startPosition"], forward[1]["endPosition"]) == (3, 4)
+
+
+def test_a_domain_no_editor_has_placed_comes_last_on_every_database(client):
+    # A domain saved without a position (NULL sort_order): PostgreSQL sorts NULL last,
+    # SQLite first; the API puts it last on both, and pages past it.
+    ResearchDomain.objects.create(slug="unplaced", name="Unplaced")
+    first = research_domains(client, DOMAIN_PAGE, first=3)
+    rest = research_domains(client, DOMAIN_PAGE, first=3, after=first["pageInfo"]["endCursor"])
+    assert [d["slug"] for d in nodes(first)] == [
+        "applications",
+        "distributed-systems",
+        "ai-and-ml",
+    ]
+    assert [d["slug"] for d in nodes(rest)] == ["unplaced"]
+
+
+@pytest.mark.parametrize(
+    "variables, field",
+    [
+        ({"first": 0}, "first"),
+        ({"first": 101}, "first"),
+        ({"last": -1}, "last"),
+        ({"first": 1, "last": 1}, "first"),
+        ({"after": "not-a-cursor"}, "after"),
+        ({"before": "not-a-cursor"}, "before"),
+    ],
+)
+def test_bad_research_domain_paging_is_refused(client, variables, field):
+    assert_bad_user_input(gql(client, DOMAIN_PAGE, variables), field=field)
+
+
+def test_a_cursor_from_another_list_is_refused_for_research_domains(client):
+    teams = data_of(gql(client, "{ teams(first: 1) { pageInfo { endCursor } } }"))["teams"]
+    body = gql(client, DOMAIN_PAGE, {"after": teams["pageInfo"]["endCursor"]})
+    assert_bad_user_input(body, field="after")

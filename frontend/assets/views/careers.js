@@ -57,7 +57,7 @@ export function renderCareers(main) {
       setMeta({ title: page ? page.seoTitle || page.title : "Careers", description: page?.searchDescription });
       replace(main,
         page ? careersHero(page) : null,
-        data.organizations.map(organizationSection),
+        data.organizations.edges.map((edge) => organizationSection(edge.node)),
         storiesSection(data.storyIndex && data.storyIndex.title ? data.storyIndex : null, data.stories),
       );
     } catch (error) {
