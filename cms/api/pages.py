@@ -177,7 +177,9 @@ def public_pages_query(grapple_mixin):
     """Grapple's ``page`` root field gated by ``public_pages``, and ``pages`` as a connection.
 
     Grapple's own gate is ``live().public()``; an expired page stays live until
-    the scheduler runs, so both fields use ``public_pages`` instead.
+    the scheduler runs, so both fields use ``public_pages`` instead. The resolvers
+    are module functions, not methods of this class built once at import: mutation
+    testing (``make mutation``) can only swap in a changed function when it is called.
     """
 
     class PublicPagesQuery(grapple_mixin):
@@ -190,99 +192,106 @@ def public_pages_query(grapple_mixin):
             **PAGES_ARGUMENTS,
         )
 
-        def resolve_pages(
-            self,
-            info,
-            content_type=None,
-            in_site=False,
-            site=None,
-            parent=None,
-            ancestor=None,
-            in_menu=None,
-            search=None,
-            sort=None,
-            first=None,
-            after=None,
-            last=None,
-            before=None,
-        ):
-            terms = parse_search(search)
-            sort_name = sort.value if sort is not None else ("relevance" if terms else "tree")
-            if sort_name == "relevance" and terms is None:
-                raise UserInputError(
-                    "Sort RELEVANCE needs a `search`; choose another sort without one.",
-                    field="sort",
-                )
-            site = requested_site(info.context, hostname=site, in_site=in_site)
-            pages = _in_site_of_types(_under_anchor(parent, ancestor), site, content_type)
-            if in_menu is not None:
-                pages = pages.filter(show_in_menus=in_menu)
-            pages = public_pages(pages)
-            if terms is not None:
-                ranked = (
-                    get_search_backend()
-                    .search(
-                        search.strip(),
-                        Page.objects.filter(depth__gt=1),
-                        operator="and",
-                        order_by_relevance=False,
-                    )
-                    .annotate_score("search_score")
-                    .get_queryset()
-                )
-                pages = ranked.filter(pk__in=pages.values("pk"))
-            if sort_name in ("title", "title_desc"):
-                pages = pages.annotate(sort_title=Lower("title"))
-            return paginate(
-                pages.specific(),
-                PAGE_ORDERINGS[sort_name],
-                first=first,
-                last=last,
-                after=after,
-                before=before,
-                fingerprint=fingerprint(
-                    "pages",
-                    sort_name,
-                    search.strip() if terms else None,
-                    content_type,
-                    site.pk if site else None,
-                    parent,
-                    ancestor,
-                    in_menu,
-                ),
-            )
+        def resolve_pages(self, info, **kwargs):
+            return resolve_public_pages(info, **kwargs)
 
         def resolve_page(self, info, **kwargs):
-            if kwargs.get("token"):
-                # Our signed, expiring preview tokens (cms.preview), not grapple's.
-                from .preview import preview_object
-
-                page = preview_object(kwargs["token"])
-                if not isinstance(page, Page):
-                    raise ForbiddenError("This preview token is not for a page.")
-                return page
-            site = requested_site(
-                info.context, hostname=kwargs.get("site"), in_site=kwargs.get("in_site")
-            )
-            pages = _in_site_of_types(
-                public_pages(Page.objects.filter(depth__gt=1)), site, kwargs.get("content_type")
-            )
-            if kwargs.get("id") is not None:
-                pages = pages.filter(pk=page_id(kwargs["id"], argument="id"))
-            elif kwargs.get("slug"):
-                pages = pages.filter(slug=kwargs["slug"])
-            elif kwargs.get("url_path"):
-                url_path = kwargs["url_path"]
-                url_path = url_path if url_path.endswith("/") else f"{url_path}/"
-                if site is not None:
-                    pages = pages.filter(url_path=site.root_page.url_path + url_path.lstrip("/"))
-                else:  # the shallowest page with that path under any site root
-                    pages = pages.filter(url_path__endswith=url_path)
-            else:
-                raise UserInputError("Pass one of `id`, `slug`, `urlPath` or `token`.")
-            return pages.order_by("depth", "path").specific().first()
+            return resolve_public_page(info, **kwargs)
 
     return PublicPagesQuery
+
+
+def resolve_public_pages(
+    info,
+    content_type=None,
+    in_site=False,
+    site=None,
+    parent=None,
+    ancestor=None,
+    in_menu=None,
+    search=None,
+    sort=None,
+    first=None,
+    after=None,
+    last=None,
+    before=None,
+):
+    """The ``pages`` root field."""
+    terms = parse_search(search)
+    sort_name = sort.value if sort is not None else ("relevance" if terms else "tree")
+    if sort_name == "relevance" and terms is None:
+        raise UserInputError(
+            "Sort RELEVANCE needs a `search`; choose another sort without one.",
+            field="sort",
+        )
+    site = requested_site(info.context, hostname=site, in_site=in_site)
+    pages = _in_site_of_types(_under_anchor(parent, ancestor), site, content_type)
+    if in_menu is not None:
+        pages = pages.filter(show_in_menus=in_menu)
+    pages = public_pages(pages)
+    if terms is not None:
+        ranked = (
+            get_search_backend()
+            .search(
+                search.strip(),
+                Page.objects.filter(depth__gt=1),
+                operator="and",
+                order_by_relevance=False,
+            )
+            .annotate_score("search_score")
+            .get_queryset()
+        )
+        pages = ranked.filter(pk__in=pages.values("pk"))
+    if sort_name in ("title", "title_desc"):
+        pages = pages.annotate(sort_title=Lower("title"))
+    return paginate(
+        pages.specific(),
+        PAGE_ORDERINGS[sort_name],
+        first=first,
+        last=last,
+        after=after,
+        before=before,
+        fingerprint=fingerprint(
+            "pages",
+            sort_name,
+            search.strip() if terms else None,
+            content_type,
+            site.pk if site else None,
+            parent,
+            ancestor,
+            in_menu,
+        ),
+    )
+
+
+def resolve_public_page(info, **kwargs):
+    """The ``page`` root field."""
+    if kwargs.get("token"):
+        # Our signed, expiring preview tokens (cms.preview), not grapple's.
+        from .preview import preview_object
+
+        page = preview_object(kwargs["token"])
+        if not isinstance(page, Page):
+            raise ForbiddenError("This preview token is not for a page.")
+        return page
+    site = requested_site(info.context, hostname=kwargs.get("site"), in_site=kwargs.get("in_site"))
+    pages = _in_site_of_types(
+        public_pages(Page.objects.filter(depth__gt=1)), site, kwargs.get("content_type")
+    )
+    if kwargs.get("id") is not None:
+        pages = pages.filter(pk=page_id(kwargs["id"], argument="id"))
+    elif kwargs.get("slug"):
+        pages = pages.filter(slug=kwargs["slug"])
+    elif kwargs.get("url_path"):
+        url_path = kwargs["url_path"]
+        url_path = url_path if url_path.endswith("/") else f"{url_path}/"
+        if site is not None:
+            pages = pages.filter(url_path=site.root_page.url_path + url_path.lstrip("/"))
+        else:  # the shallowest page with that path under any site root
+            pages = pages.filter(url_path__endswith=url_path)
+    else:
+        raise UserInputError("Pass one of `id`, `slug`, `urlPath` or `token`.")
+    return pages.order_by("depth", "path").specific().first()
 
 
 def _under_anchor(parent, ancestor):
