@@ -48,8 +48,22 @@ def at(seconds):
     return time_machine.travel(MINUTE + seconds, tick=False)
 
 
-def test_the_boundary_burst_of_a_fixed_window_is_refused(client):
-    with limited(requests=10, window=60):
+@pytest.fixture(params=["redis", "memory"])
+def counted_in(request, settings):
+    """Where the counts live: the real Redis, or this process's memory, the fallback taken
+    when the cache is not a Redis (local memory in development) or Redis is down. The
+    window's rules are the same in both, so the window tests run against both."""
+    if request.param == "redis":
+        return {}
+    settings.CACHES = {
+        **settings.CACHES,
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    return {"RATE_LIMIT_CACHE": "memory"}
+
+
+def test_the_boundary_burst_of_a_fixed_window_is_refused(client, counted_in):
+    with limited(requests=10, window=60, **counted_in):
         with at(59):  # the last second of one fixed minute
             assert statuses(client, 10) == [200] * 10
         with at(61):  # a fixed window would start counting afresh here
@@ -67,9 +81,9 @@ def test_the_boundary_burst_of_a_fixed_window_is_refused(client):
     assert still_refused["Retry-After"] == "1"
 
 
-def test_no_sixty_seconds_ever_admit_more_than_the_limit(client):
+def test_no_sixty_seconds_ever_admit_more_than_the_limit(client, counted_in):
     admitted = []
-    with limited(requests=10, window=60):
+    with limited(requests=10, window=60, **counted_in):
         for second in range(30, 330, 2):  # a steady request every 2 s for 5 minutes
             with at(second):
                 if post(client).status_code == 200:
@@ -83,10 +97,10 @@ def test_no_sixty_seconds_ever_admit_more_than_the_limit(client):
 
 
 def test_each_operation_of_a_batch_counts_and_a_batch_that_does_not_fit_is_refused_whole(
-    client,
+    client, counted_in
 ):
     batch = [QUERY] * 10
-    with limited(requests=15, window=60), at(10):
+    with limited(requests=15, window=60, **counted_in), at(10):
         first = post(client, batch)
         second = post(client, batch)
         singles = statuses(client, 6)
