@@ -14,11 +14,22 @@ printed is ``mutation score: N% (killed K of T)``.
 Runs on SQLite: the first test session seeds a template database and every later
 one (one per mutant) works on a copy of it (``tests/conftest.py``).
 
+mutmut picks the mutant when a mutated function is *called* (a "trampoline" reads
+``MUTANT_UNDER_TEST``), in test sessions forked from one process that has already
+started Django and built the schema. A function that runs only at import (building
+the GraphQL types, wiring the signals) would never run as a mutant there and would
+always "survive". So this script asks a fresh process which functions run while
+Django starts and the schema is built, and re-tests their mutants each in a fresh
+``pytest`` process of its own, where the import itself runs the mutant
+(``retest_import_time``).
+
     python -m benchmarks.mutation            # a fresh run over everything
     python -m benchmarks.mutation NAME...    # re-test these mutants (globs allowed)
     python -m benchmarks.mutation --report   # only summarise the last (or a running) run
 """
 
+import fnmatch
+import json
 import os
 import re
 import shutil
@@ -32,7 +43,36 @@ MUTANTS = ROOT / "mutants"
 MUTMUT = Path(sys.executable).with_name("mutmut")
 EQUIVALENT = ROOT / "benchmarks" / "mutation-equivalent.txt"
 SURVIVORS = ROOT / "benchmarks" / "results" / "mutation-survivors.txt"
+#: The output of each fresh-process run (``retest_import_time``).
+LOGS = MUTANTS / "import-time-logs"
 RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
+
+
+#: Tests for mutants of functions that run at import: the committed schema (descriptions,
+#: types, fields), the signal wiring (cache invalidation, webhooks) and the gates the
+#: schema build installs (media, choosers, preview). Fastest first: the run stops at the
+#: first failure.
+IMPORT_TIME_TESTS = [
+    "tests/cms/test_schema.py",
+    "tests/cms/test_cache_invalidation.py",
+    "tests/cms/test_webhooks.py",
+    "tests/cms/test_public_surface.py",
+    "tests/cms/test_preview.py",
+    "tests/cms/test_visibility.py",
+]
+#: Seconds a fresh-process session may take before its mutant counts as a hang.
+IMPORT_TIME_LIMIT = 1800
+#: mutmut's exit codes: pytest's (0 passed, 1 a test failed, 5 no test) and its timeout.
+TIMEOUT_EXIT_CODE = 36
+STATUS = {0: "survived", 1: "killed", 5: "no tests", TIMEOUT_EXIT_CODE: "timeout"}
+#: What a fresh process imports before the first test: Django, the URLconf, the schema.
+IMPORT_PROBE = """
+import json, django
+django.setup()
+import cms.urls, cms.api.schema
+from mutmut.state import state
+print(json.dumps(sorted(state()._stats)))
+"""
 
 
 def equivalent_mutants():
@@ -80,6 +120,92 @@ def seed_template(env):
     )
 
 
+def import_time_functions(env):
+    """Mangled names of the mutated functions that run while Django starts and the
+    schema is built, as mutmut's trampolines record them in a fresh process."""
+    probe = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE],
+        cwd=MUTANTS,
+        env={**env, "MUTANT_UNDER_TEST": "stats", "DJANGO_SETTINGS_MODULE": "cms.settings.test"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(probe.stdout.strip().splitlines()[-1]))
+
+
+def mutant_function(name):
+    """``cms.api.pages.x_resolve_page__mutmut_3`` → ``cms.api.pages.x_resolve_page``."""
+    return name.rsplit("__mutmut_", 1)[0]
+
+
+def _meta_files():
+    return sorted(MUTANTS.rglob("*.py.meta"))
+
+
+def tests_by_function():
+    stats = json.loads((MUTANTS / "mutmut-stats.json").read_text())
+    return stats["tests_by_mangled_function_name"], stats["duration_by_test"]
+
+
+def retest_import_time(env, names=None, workers=2):
+    """Re-test, each in a fresh ``pytest`` process, the mutants of functions that run at
+    import (their verdict from mutmut's forked sessions says nothing) and record the
+    verdicts in mutmut's own files, so ``mutmut results``/``show`` report them."""
+    at_import = import_time_functions(env)
+    tests, durations = tests_by_function()
+    jobs = []
+    for meta in _meta_files():
+        for name in json.loads(meta.read_text())["exit_code_by_key"]:
+            if mutant_function(name) not in at_import:
+                continue
+            if names and not any(fnmatch.fnmatch(name, pattern) for pattern in names):
+                continue
+            reached = sorted(tests.get(mutant_function(name), ()), key=durations.get)
+            jobs.append(
+                (
+                    meta,
+                    name,
+                    IMPORT_TIME_TESTS + [t for t in reached if t not in IMPORT_TIME_TESTS],
+                )
+            )
+    print(f"{len(jobs)} mutants of functions that run at import: each in a fresh process")
+    LOGS.mkdir(exist_ok=True)
+    verdicts = {}
+    running = []
+    while jobs or running:
+        while jobs and len(running) < workers:
+            meta, name, selected = jobs.pop(0)
+            command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly"]
+            command += ["-p", "no:cacheprovider", "--reuse-db", "--timeout=0", *selected]
+            process = subprocess.Popen(
+                command,
+                cwd=MUTANTS,
+                env={**env, "MUTANT_UNDER_TEST": name},
+                stdout=(LOGS / f"{name}.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            running.append((process, meta, name, time.monotonic()))
+        time.sleep(0.2)
+        for job in list(running):
+            process, meta, name, started = job
+            if process.poll() is None and time.monotonic() - started > IMPORT_TIME_LIMIT:
+                process.kill()  # hangs: a timeout, as mutmut counts one
+                process.wait()
+                code = TIMEOUT_EXIT_CODE
+            elif process.poll() is None:
+                continue
+            else:
+                code = process.returncode
+            running.remove(job)
+            verdicts.setdefault(meta, {})[name] = code
+            print(f"    {name}: {STATUS.get(code, 'suspicious')}")
+    for meta, codes in verdicts.items():
+        data = json.loads(meta.read_text())
+        data["exit_code_by_key"].update(codes)
+        meta.write_text(json.dumps(data, indent=4))
+
+
 def report(minutes=None):
     status = results()
     equivalent = equivalent_mutants() & status.keys()
@@ -122,6 +248,7 @@ def main(args):
     run = subprocess.run([MUTMUT, "run", *args], cwd=ROOT, env=env)
     if run.returncode != 0:
         sys.exit(f"mutmut run failed (exit {run.returncode})")
+    retest_import_time(env, args, workers=os.cpu_count() or 2)
     report((time.monotonic() - started) / 60)
 
 
