@@ -118,6 +118,20 @@ def test_registrations_per_client_ip_are_limited_and_the_query_still_runs(client
     assert elsewhere.status_code == 200
 
 
+@pytest.mark.parametrize("counted_in", ["default", "memory"])
+def test_a_registration_limit_of_0_stores_nothing(client, settings, counted_in):
+    """0 is a limit like any other (none), in Redis and in the per-process fallback."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    query = domains_query()
+    with api_settings(PERSISTED_QUERY_REGISTRATIONS=0, RATE_LIMIT_CACHE=counted_in):
+        answer = register(client, query)
+        assert not is_stored(client, query)
+    assert answer.status_code == 200  # answered, only not stored
+
+
 def test_a_persisted_query_lives_a_day_after_its_last_use(client):
     query = domains_query()
     register(client, query)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from benchmarks.stack import PrivateRedis
-from cms import cache_guard
+from cms import cache_guard, ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,25 @@ def test_each_operation_of_a_batch_counts_and_a_batch_that_does_not_fit_is_refus
     assert second.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert int(second["Retry-After"]) >= 1
     assert singles == [200] * 5 + [429]  # the refused batch charged nothing
+
+
+def test_the_per_process_counts_forget_the_least_recently_seen_client_first(
+    client, counted_in, monkeypatch
+):
+    """The fallback remembers a bounded number of clients (``MEMORY_IDENTITIES``, here 2):
+    a new one pushes out the client seen least recently, never one seen since."""
+    monkeypatch.setattr(ratelimit, "MEMORY_IDENTITIES", 2)
+
+    def ask(address):
+        return post(client, REMOTE_ADDR=address).status_code
+
+    with limited(requests=1, **counted_in), at(10):
+        assert [ask("192.0.2.1"), ask("192.0.2.1")] == [200, 429]
+        assert ask("192.0.2.2") == 200
+        assert ask("192.0.2.1") == 429  # two clients: both remembered
+        assert ask("192.0.2.3") == 200  # pushes out .2, seen before .1's last request
+        if counted_in:  # in memory; Redis keeps every client
+            assert [ask("192.0.2.1"), ask("192.0.2.3"), ask("192.0.2.2")] == [429, 429, 200]
 
 
 def test_refused_requests_count_too(client):
