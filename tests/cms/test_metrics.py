@@ -172,6 +172,7 @@ print(json.dumps({"status": response.status_code, "body": response.content.decod
 """
 
 
+@pytest.mark.timeout(600)  # three fresh Django processes: minutes on a loaded machine
 def test_worker_processes_are_added_up_and_a_scrape_survives_a_database_outage(tmp_path):
     """As under gunicorn: each process writes to PROMETHEUS_MULTIPROC_DIR; a scrape in any
     process sums them. The database is unreachable, so the webhook figures are left out
