@@ -238,6 +238,19 @@ def decode_global_id(value):
     return type_name, number
 
 
+def load_in_bulk(model, queryset, info, paths, keep=None):
+    """``queryset``'s objects loaded as ``model``'s own list fields load them: the
+    registered prefetches for the selected ``paths``, then the bulk work on the objects
+    (``register_node``). ``keep`` drops objects after loading."""
+    prefetch, after = _LOADERS.get(model, (None, None))
+    if prefetch is not None:
+        queryset = prefetch(queryset, paths)
+    objects = [obj for obj in queryset if keep is None or keep(obj)]
+    if after is not None:
+        after(objects, info, paths)
+    return objects
+
+
 def load_nodes(info, ids):
     """The public objects named by ``ids``, in order, ``None`` where there is none.
 
@@ -252,13 +265,8 @@ def load_nodes(info, ids):
     for type_name, pks in wanted.items():
         kind = NODE_KINDS[type_name]
         paths = selected_paths(info, on={type_name, *_interface_names(info, type_name)})
-        prefetch, after = _LOADERS.get(kind.model, (None, None))
         queryset = kind.queryset().filter(pk__in=pks)
-        if prefetch is not None:
-            queryset = prefetch(queryset, paths)
-        objects = [obj for obj in queryset if kind.keep is None or kind.keep(obj)]
-        if after is not None:
-            after(objects, info, paths)
+        objects = load_in_bulk(kind.model, queryset, info, paths, keep=kind.keep)
         found.update(((type_name, obj.pk), obj) for obj in objects)
     return [found.get(key) if key is not None else None for key in decoded]
 

@@ -26,8 +26,9 @@ from cms.visibility import public_pages
 from .connection import Ordering, SortKey, connection_type, paginate
 from .cursors import fingerprint
 from .errors import ForbiddenError, UserInputError
-from .nodes import Node, database_id_field, global_id_field
+from .nodes import Node, database_id_field, global_id_field, load_in_bulk
 from .page_arguments import page_id, page_types_q, requested_site
+from .prefetch import selected_paths
 from .search import parse_search
 
 #: Grapple's page relations that the public page interface leaves out (see above).
@@ -85,10 +86,26 @@ class PublicPageInterface(PageInterface):
     )
 
     def resolve_parent(self, info, **kwargs):
-        parent_path = self.path[: -Page.steplen]
-        if len(parent_path) <= Page.steplen:  # the tree root is never public
-            return None
-        return public_pages(Page.objects.filter(path=parent_path)).specific().first()
+        if hasattr(self, PUBLIC_PARENT):  # loaded with the rest of a list (pages)
+            return getattr(self, PUBLIC_PARENT)
+        return public_parents([self]).get(self.path[: -Page.steplen])
+
+
+#: Where a page loaded in a list keeps its public parent (or None), ``parent``'s answer.
+PUBLIC_PARENT = "_public_parent"
+
+
+def public_parents(pages):
+    """``{path: parent}`` of the published, public parents of ``pages``: one query (and
+    one per page type). The tree root is never public."""
+    paths = {page.path[: -Page.steplen] for page in pages}
+    paths = {path for path in paths if len(path) > Page.steplen}
+    if not paths:
+        return {}
+    return {
+        parent.path: parent
+        for parent in public_pages(Page.objects.filter(path__in=paths)).specific()
+    }
 
 
 for _name in WITHHELD_PAGE_RELATIONS:
@@ -244,8 +261,8 @@ def resolve_public_pages(
         pages = ranked.filter(pk__in=pages.values("pk"))
     if sort_name in ("title", "title_desc"):
         pages = pages.annotate(sort_title=Lower("title"))
-    return paginate(
-        pages.specific(),
+    connection = paginate(
+        pages,
         PAGE_ORDERINGS[sort_name],
         first=first,
         last=last,
@@ -262,6 +279,41 @@ def resolve_public_pages(
             in_menu,
         ),
     )
+    _load_specific_in_bulk(connection.edges, info, annotations=pages.query.annotations)
+    return connection
+
+
+def _load_specific_in_bulk(edges, info, annotations=()):
+    """Each edge's page as its own type, loaded per type as that type's lists load it.
+
+    ``specific()`` would also cost one query per type, but nothing more: a story's
+    ``person``, ``team`` or ``portrait`` selected in a fragment would then cost a
+    query per story. The registered prefetches (``cms.api.nodes.register_node``)
+    load them for the whole page at once. ``annotations`` (``search_score``, …) are
+    carried over from the rows paged.
+    """
+    paths = selected_paths(info, under=("edges", "node"))
+    by_model = {}
+    for edge in edges:
+        by_model.setdefault(edge.node.specific_class, []).append(edge)
+    for model, model_edges in by_model.items():
+        if model is None or model is Page:
+            continue  # a page whose model is gone is served as a plain page
+        pks = [edge.node.pk for edge in model_edges]
+        loaded = {
+            page.pk: page
+            for page in load_in_bulk(model, model.objects.filter(pk__in=pks), info, paths)
+        }
+        for edge in model_edges:
+            specific = loaded.get(edge.node.pk)
+            if specific is not None:
+                for name in annotations:
+                    setattr(specific, name, getattr(edge.node, name, None))
+                edge.node = specific
+    if "parent" in paths:
+        parents = public_parents([edge.node for edge in edges])
+        for edge in edges:
+            setattr(edge.node, PUBLIC_PARENT, parents.get(edge.node.path[: -Page.steplen]))
 
 
 def resolve_public_page(info, **kwargs):

@@ -12,10 +12,12 @@ from datetime import date
 import pytest
 from wagtail.models import Page
 
-from careers.models import CareersPage, StoryIndexPage, StoryPage
+from careers.models import CareersPage, Person, StoryIndexPage, StoryPage
 from tests.graphql import (
     ENDPOINT,
     assert_bad_user_input,
+    create_portrait,
+    create_publication,
     create_story,
     data_of,
     gql,
@@ -224,6 +226,65 @@ def test_a_list_of_pages_costs_the_same_queries_at_any_size(
     )
     assert (len(small["pages"]["edges"]), len(large["pages"]["edges"])) == (2, 12)
     assert two == twelve
+
+
+MIXED_PAGES_WITH_RELATIONS = """
+query($first: Int) {
+  pages(first: $first) {
+    edges { node {
+      title
+      parent { title }
+      ... on StoryPage {
+        person { name team { name } }
+        team { name organization { name } }
+        portrait { url srcset }
+        relatedPublications { title authors { name } }
+      }
+    } }
+  }
+}
+"""
+#: Pages and total; the pages of each type (5 here) with their relations, each in bulk:
+#: for stories their people, teams with organizations, portraits with renditions, related
+#: publications with authors; the public parents of the page (and their types).
+MAX_MIXED_PAGE_QUERIES = 15
+
+
+def test_relations_of_pages_in_a_list_are_loaded_in_bulk_not_per_page(
+    client, django_assert_max_num_queries
+):
+    # Given: stories whose every relation has rows of its own, after the seed's pages.
+    for number in range(12):
+        person = Person.objects.create(name=f"Person {number}", slug=f"person-{number}")
+        create_story(
+            f"Story {number:02}",
+            date=date(2030, 1, 1),
+            team="photon-team",
+            person=person,
+            portrait=create_portrait(f"Person {number}"),
+            related=[create_publication(f"Paper {number}", authors=[("P.", person)])],
+        )
+    data_of(gql(client, MIXED_PAGES_WITH_RELATIONS, {"first": 17}))  # renditions made
+
+    small, few = measure_queries(
+        client,
+        django_assert_max_num_queries,
+        MAX_MIXED_PAGE_QUERIES,
+        MIXED_PAGES_WITH_RELATIONS,
+        {"first": 7},
+    )
+    large, many = measure_queries(
+        client,
+        django_assert_max_num_queries,
+        MAX_MIXED_PAGE_QUERIES,
+        MIXED_PAGES_WITH_RELATIONS,
+        {"first": 17},
+    )
+    stories = [edge["node"] for edge in large["pages"]["edges"] if "person" in edge["node"]]
+    assert len(stories) == 13  # the seed's story and the twelve
+    assert all(story["portrait"]["url"] for story in stories[1:])
+    assert all(story["parent"]["title"] for story in stories)
+    assert few == many, (few, many)
 
 
 # --- What is refused ------------------------------------------------------------------
