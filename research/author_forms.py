@@ -1,7 +1,8 @@
 """The Authors inline of a publication: its form, formset and panel.
 
 Two editor papercuts live here. Choosing an author's profile fills their name (the
-editor no longer retypes it), and "add at least one author" is a formset error, so it
+editor no longer retypes it: live in the browser, research/js/author_name.js, and on
+saving), and "add at least one author" is a formset error, so it
 is shown beside the Authors panel rather than only in the banner at the top.
 """
 
@@ -11,8 +12,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
 NAME_HELP_TEXT = (
-    "The author's name as printed on the paper. Leave it empty when you choose their "
-    "profile below: the profile's name is filled in."
+    "The author's name as printed on the paper. Leave it empty and choose their profile "
+    "below: the profile's name is filled in at once (a name you typed is kept)."
 )
 NO_NAME_MESSAGE = "Type the author's name, or choose their profile."
 NO_AUTHOR_MESSAGE = (
@@ -22,7 +23,14 @@ NO_AUTHOR_MESSAGE = (
 
 
 class PublicationAuthorForm(WagtailAdminModelForm):
-    """An author row: the name may be left empty when a profile is chosen."""
+    """An author row: the name may be left empty when a profile is chosen.
+
+    The script fills the empty name as soon as a profile is chosen, so the editor sees
+    it before saving; ``clean`` fills it on the server too, for a browser without it.
+    """
+
+    class Media:
+        js = ["research/js/author_name.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
