@@ -122,11 +122,15 @@ def empty_cache():
     forget_memory_counts()
 
 
+#: Every test user's password (``make_user``).
+PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
 def make_user(username, group_name=None, superuser=False):
     user = get_user_model().objects.create_user(
         username=username,
         email=f"{username}@example.com",
-        password="correct horse battery staple",
+        password=PASSWORD,
         is_superuser=superuser,
         is_staff=superuser,
     )

@@ -18,7 +18,9 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -100,6 +102,14 @@ class Browser:
 
     def goto(self, path):
         self.page.goto(self.url(path))
+
+    def sign_in_to_admin(self, username, password=PASSWORD):
+        """Sign in on the admin's login form, as an editor does."""
+        self.goto("/admin/login/")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        expect(self.page.get_by_role("heading", level=1)).to_be_visible()
 
     def screenshots(self, label=""):
         """Save the current state at desktop and phone width (artifacts/screenshots/)."""

@@ -18,7 +18,6 @@ from .conftest import LIVE_DB
 
 pytestmark = LIVE_DB
 
-PASSWORD = "correct horse battery staple"
 PERSON = "Grace Chooserton"
 TYPED = "G. M. Chooserton"
 
@@ -47,11 +46,7 @@ def test_choosing_a_profile_fills_an_empty_author_name(publication, browser, set
         # database ("table is locked"; see test_publish_a_story.py).
         browser.console.expect(r".*")
     page = browser.page
-    browser.goto("/admin/login/")
-    page.get_by_label("Username").fill("eddie")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser.sign_in_to_admin("eddie")
 
     browser.goto(f"/admin/snippets/research/publication/edit/{publication}/")
     expect(page.locator("#id_authors-0-name")).to_have_value("Ada Example")

@@ -15,7 +15,6 @@ from .conftest import LIVE_DB
 
 pytestmark = LIVE_DB
 
-PASSWORD = "correct horse battery staple"
 IMPORT_URL = "/admin/snippets/research/publication/import/"
 IMPORT_TIMEOUT_MS = 180_000
 
@@ -52,11 +51,7 @@ def test_editor_imports_a_bib_file_and_readers_find_it(editor_login, browser):
     page = browser.page
     assert search(page, browser.base_url, NEW_TITLES[0]) == []
 
-    browser.goto("/admin/login/")
-    page.get_by_label("Username").fill(editor_login)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser.sign_in_to_admin(editor_login)
 
     browser.goto("/admin/snippets/research/publication/")
     page.get_by_role("link", name="Import from BibTeX").click()

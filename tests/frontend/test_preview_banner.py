@@ -16,7 +16,6 @@ from .conftest import LIVE_DB
 
 pytestmark = LIVE_DB
 
-PASSWORD = "correct horse battery staple"
 DRAFT_SUMMARY = "A summary saved as a draft, not yet published."
 NEW_TITLE = "Lakehouse caching, a draft never published"
 
@@ -61,11 +60,7 @@ def test_the_banner_tells_unpublished_changes_from_a_draft(drafts, browser, sett
         # database ("table is locked"; see test_publish_a_story.py).
         browser.console.expect(r".*")
     page = browser.page
-    browser.goto("/admin/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser.sign_in_to_admin("ada")
 
     # A live story with a saved draft: the preview shows the draft and says so.
     browser.goto(f"/admin/pages/{drafts['story']}/edit/")

@@ -15,7 +15,6 @@ from .conftest import LIVE_DB
 
 pytestmark = LIVE_DB
 
-PASSWORD = "correct horse battery staple"
 TITLE = "Shipping Photon to every customer"
 
 
@@ -56,11 +55,7 @@ def test_marketing_writes_previews_and_publishes_a_story(marketing_login, browse
     assert stories(page, browser.base_url)["totalCount"] == 1
 
     # Log in to the real admin.
-    browser.goto("/admin/login/")
-    page.get_by_label("Username").fill(marketing_login["username"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser.sign_in_to_admin(marketing_login["username"])
     browser.screenshots("1-logged-in")
 
     # Write the story: title, name, summary, a portrait and a body.
