@@ -29,7 +29,7 @@ from .errors import ForbiddenError, UserInputError
 from .nodes import Node, database_id_field, global_id_field, load_in_bulk
 from .page_arguments import page_id, page_types_q, requested_site
 from .prefetch import selected_paths
-from .search import parse_search
+from .search import parse_search, sort_name_for
 
 #: Grapple's page relations that the public page interface leaves out (see above).
 WITHHELD_PAGE_RELATIONS = (
@@ -235,12 +235,7 @@ def resolve_public_pages(
 ):
     """The ``pages`` root field."""
     terms = parse_search(search)
-    sort_name = sort.value if sort is not None else ("relevance" if terms else "tree")
-    if sort_name == "relevance" and terms is None:
-        raise UserInputError(
-            "Sort RELEVANCE needs a `search`; choose another sort without one.",
-            field="sort",
-        )
+    sort_name = sort_name_for(sort, terms, default="tree")
     site = requested_site(info.context, hostname=site, in_site=in_site)
     pages = _in_site_of_types(_under_anchor(parent, ancestor), site, content_type)
     if in_menu is not None:

@@ -54,6 +54,17 @@ def parse_search(raw, *, argument="search"):
     return SearchTerms(terms)
 
 
+def sort_name_for(sort, terms, default):
+    """The sort a list uses: the one asked for, else relevance with a search and
+    ``default`` without. RELEVANCE without a search has nothing to rank by."""
+    name = sort.value if sort is not None else ("relevance" if terms else default)
+    if name == "relevance" and terms is None:
+        raise UserInputError(
+            "Sort RELEVANCE needs a `search`; choose another sort without one.", field="sort"
+        )
+    return name
+
+
 def matching(queryset, search):
     """Narrow ``queryset`` to the rows the search backend matches."""
     backend = get_search_backend()

@@ -6,11 +6,10 @@ from wagtail.documents import get_document_model
 
 from cms.api.connection import EDITOR_ORDER, connection_type, in_editor_order, paginate
 from cms.api.cursors import fingerprint
-from cms.api.errors import UserInputError
 from cms.api.nodes import register_node
 from cms.api.prefetch import PrefetchPlan, selected_paths
 from cms.api.preview import register_preview_type
-from cms.api.search import matching, parse_search
+from cms.api.search import matching, parse_search, sort_name_for
 from cms.visibility import known_public
 
 from ..models import Publication, PublicationAuthor, ResearchDomain
@@ -130,11 +129,7 @@ class PublicationQueries:
         before=None,
     ):
         terms = parse_search(search)
-        sort_name = sort.value if sort is not None else ("relevance" if terms else "title")
-        if sort_name == "relevance" and terms is None:
-            raise UserInputError(
-                "Sort RELEVANCE needs a `search`; choose another sort without one.", field="sort"
-            )
+        sort_name = sort_name_for(sort, terms, default="title")
         check_year(year)
         every_domain = all_domains()
         selected_domains = resolve_domains(domains, every_domain)
