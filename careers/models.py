@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from cms.edit_conflicts import VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
+from cms.visibility import public_or_none
 
 from .blocks import StoryBodyBlock
 
@@ -301,7 +302,7 @@ class StoryPage(HeadlessPreviewMixin, Page):
         GraphQLField(
             "portrait",
             "careers.api.types.PortraitType",
-            source="api_portrait",
+            source="public_portrait",
             description="The story's portrait with renditions and a srcset; null if none.",
         ),
         GraphQLString("summary", required=True, description="One or two sentences for lists."),
@@ -338,18 +339,17 @@ class StoryPage(HeadlessPreviewMixin, Page):
     def display_name(self):
         return self.person_name or (self.person.name if self.person else "")
 
-    def api_portrait(self, info):
+    @property
+    def public_portrait(self):
         """The portrait, when the public may see it (``cms.visibility``): a portrait in
         a private collection is left out."""
-        from cms.visibility import public_or_none
+        return public_or_none(self.portrait)
 
-        from .api.types import portrait_for
-
-        return portrait_for(public_or_none(self.portrait), info.context)
-
-    def live_related_publications(self, info):
-        """Linked publications that are live. List queries prefetch them already filtered;
-        a preview holds them in memory, unsaved."""
+    @property
+    def live_related_publications(self):
+        """Linked publications that are live, in editor order. A list that loaded them
+        already filtered (a prefetch) is used as it is; a preview holds them in memory,
+        unsaved."""
         from research.models import Publication
 
         related = self.related_publications.all()

@@ -5,6 +5,7 @@ from wagtail.models import Page
 
 from cms.edit_conflicts import VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
+from cms.visibility import public_pages
 
 
 class HomePage(HeadlessPreviewMixin, Page):
@@ -63,10 +64,9 @@ class HomePage(HeadlessPreviewMixin, Page):
     class Meta:
         verbose_name = "home page"
 
-    def public_cta_page(self, info):
+    @property
+    def public_cta_page(self):
         """The linked page only while it is public: a link must not leak a draft."""
-        from cms.visibility import public_pages
-
         if not self.cta_page_id:
             return None
         return public_pages(Page.objects.filter(pk=self.cta_page_id)).specific().first()

@@ -12,8 +12,32 @@ from ..models import Organization, Person, Team
 PORTRAIT_WIDTHS = (320, 640, 960)
 
 
+def portrait_filters():
+    return [f"width-{width}" for width in PORTRAIT_WIDTHS]
+
+
+def portrait_renditions(image):
+    """The image's renditions for a portrait, smallest first, none wider than the original.
+
+    Made once per image object: every field of ``Portrait`` reads them. In a list they
+    come from the prefetch (``_portrait`` in ``STORY_HINTS``)."""
+    renditions = image.__dict__.get("_portrait_renditions")
+    if renditions is None:
+        widths = [w for w in PORTRAIT_WIDTHS if w <= image.width] or [PORTRAIT_WIDTHS[0]]
+        renditions = [image.get_rendition(f"width-{width}") for width in widths]
+        image.__dict__["_portrait_renditions"] = renditions
+    return renditions
+
+
+def default_rendition(image):
+    renditions = portrait_renditions(image)
+    return renditions[min(1, len(renditions) - 1)]
+
+
 class PortraitType(graphene.ObjectType):
     """A portrait photo, resized for the web, with a ``srcset`` for responsive images."""
+
+    # Resolved from a Wagtail image: a story's ``public_portrait``.
 
     class Meta:
         name = "Portrait"
@@ -29,26 +53,27 @@ class PortraitType(graphene.ObjectType):
         description="`srcset` value: each rendition's URL and width, e.g. `… 320w, … 640w`.",
     )
 
+    @staticmethod
+    def resolve_url(image, info):
+        return absolute_url(default_rendition(image).url, info.context)
 
-def portrait_filters():
-    return [f"width-{width}" for width in PORTRAIT_WIDTHS]
+    @staticmethod
+    def resolve_width(image, info):
+        return default_rendition(image).width
 
+    @staticmethod
+    def resolve_height(image, info):
+        return default_rendition(image).height
 
-def portrait_for(image, request=None):
-    """Build a ``Portrait`` from a Wagtail image; renditions come from the prefetch."""
-    if image is None:
-        return None
-    widths = [w for w in PORTRAIT_WIDTHS if w <= image.width] or [PORTRAIT_WIDTHS[0]]
-    renditions = [image.get_rendition(f"width-{width}") for width in widths]
+    @staticmethod
+    def resolve_alt(image, info):
+        return getattr(image, "description", "") or image.title
 
-    default = renditions[min(1, len(renditions) - 1)]
-    return PortraitType(
-        url=absolute_url(default.url, request),
-        width=default.width,
-        height=default.height,
-        alt=getattr(image, "description", "") or image.title,
-        srcset=", ".join(f"{absolute_url(r.url, request)} {r.width}w" for r in renditions),
-    )
+    @staticmethod
+    def resolve_srcset(image, info):
+        return ", ".join(
+            f"{absolute_url(r.url, info.context)} {r.width}w" for r in portrait_renditions(image)
+        )
 
 
 class OrganizationType(DjangoObjectType):
