@@ -2,25 +2,24 @@
 
 The scheduler (``run_scheduler``) sleeps until then rather than a fixed minute, so a
 story scheduled for 9:00 is live at 9:00; the API's caches key on the next expiry
-time (``cms.api.cache``), so no answer outlives it.
+time (the API's response cache), so no answer outlives it.
 """
 
 from django.apps import apps
 from django.db.models import Min
 from wagtail.models import DraftStateMixin, Page, Revision
 
-from cms.api.conf import api_setting
+from cms.publishing import content_apps
 
 
 def expiring_models():
     """Pages (one table for all page types) and content snippets with drafts and schedules."""
-    content_apps = api_setting("CONTENT_APPS")
     return [Page] + [
         model
         for model in apps.get_models()
         if issubclass(model, DraftStateMixin)
         and not issubclass(model, Page)
-        and model._meta.app_label in content_apps
+        and model._meta.app_label in content_apps()
     ]
 
 

@@ -1,15 +1,15 @@
-"""Whenever published content changes: invalidate cached API responses, send webhooks.
+"""Publishing's events: every saved or deleted row of a content app becomes a
+``cms.publishing`` signal, and published content sends webhooks.
 
-Saving or deleting any object of a content app (publishing, unpublishing and
-scheduling going live all save the page's or snippet's row) bumps the content generation
-(``cms.api.cache``): the editor's request has not returned yet when the next
-reader is already served fresh data. It bumps again after the transaction
-commits, so a reader who cached the old state in between is not served it, and
-then looks up the next expiry time that cached answers must not outlive.
+Publishing, unpublishing and scheduling going live all save the page's or
+snippet's row, so ``post_save`` and ``post_delete`` cover every change of public
+state: ``content_changed`` for each row at once, ``changes_committed`` once the
+transaction commits. Subscribers (the API's response cache) live above; nothing
+here imports them.
 """
 
 from django.apps import apps
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from wagtail.models import DraftStateMixin, Page
@@ -17,46 +17,54 @@ from wagtail.signals import published, unpublished
 from wagtail.snippets.models import get_snippet_models
 
 from . import webhooks
-from .api.cache import (
-    bump_content_generation,
-    forget_next_expiry_time,
-    refresh_next_expiry_time,
-)
-from .api.conf import api_setting
 from .models import WebhookEvent
+from .publishing import (
+    changes_committed,
+    content_apps,
+    content_changed,
+    is_content_model,
+    tags_of_change,
+)
 
 
-def invalidate(**kwargs):
-    if kwargs.get("raw"):
+class _CommitNotice:
+    """Sends ``changes_committed`` for the rows changed in one transaction."""
+
+    def __init__(self):
+        self.instances = []
+        self.tags = set()
+        self.sent = False
+
+    def __call__(self):
+        self.sent = True
+        changes_committed.send(
+            sender=None, instances=tuple(self.instances), tags=frozenset(self.tags)
+        )
+
+
+def _commit_notice():
+    """The notice waiting for the current transaction, registered when it is the first
+    change. A rolled-back savepoint or transaction drops it with what it collected."""
+    for _, callback, _ in transaction.get_connection().run_on_commit:
+        if isinstance(callback, _CommitNotice) and not callback.sent:
+            return callback, False
+    return _CommitNotice(), True
+
+
+def report_change(sender, instance, deleted=False, raw=False, **kwargs):
+    if raw or not is_content_model(sender):
         return
-    bump_content_generation()
-    if not _pending(after_commit):  # one publish saves many rows: once per transaction
-        transaction.on_commit(after_commit)
+    tags = tags_of_change(instance)
+    content_changed.send(sender=sender, instance=instance, deleted=deleted, tags=tags)
+    notice, new = _commit_notice()
+    notice.instances.append(instance)
+    notice.tags.update(tags)
+    if new:  # one publish saves many rows: one notice per transaction
+        transaction.on_commit(notice)  # outside a transaction: sent right away
 
 
-def after_commit():
-    bump_content_generation()
-    try:
-        refresh_next_expiry_time()  # an expiry time may have been set, moved or removed
-    except DatabaseError:
-        # Mid-``migrate`` (a data migration saving pages) not every table exists yet:
-        # forget the time instead; the next read looks it up.
-        forget_next_expiry_time()
-
-
-def _pending(callback):
-    """Whether ``callback`` already waits for the current transaction to commit. A
-    rolled-back savepoint or transaction drops its callbacks, so the answer stays right."""
-    return any(pending is callback for _, pending, _ in transaction.get_connection().run_on_commit)
-
-
-def _content_model(sender):
-    return sender._meta.app_label in api_setting("CONTENT_APPS")
-
-
-def invalidate_on_model_change(sender, **kwargs):
-    if _content_model(sender):
-        invalidate(**kwargs)
+def report_delete(sender, instance, **kwargs):
+    report_change(sender, instance, deleted=True)
 
 
 def webhook_on_publish(sender, instance, **kwargs):
@@ -88,14 +96,14 @@ def webhook_on_snippet_save(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    # One invalidation path: publishing, unpublishing and scheduling save the object's row,
-    # so ``post_save`` covers them (Wagtail's publish signals would only bump twice).
-    for signal in (post_save, post_delete):
-        signal.connect(invalidate_on_model_change, dispatch_uid=f"cms-api-model-{id(signal)}")
+    # One path for every change: publishing, unpublishing and scheduling save the object's
+    # row, so ``post_save`` covers them (Wagtail's publish signals would report them twice).
+    post_save.connect(report_change, dispatch_uid="cms-publishing-save")
+    post_delete.connect(report_delete, dispatch_uid="cms-publishing-delete")
     published.connect(webhook_on_publish, dispatch_uid="cms-webhooks-publish")
     unpublished.connect(webhook_on_unpublish, dispatch_uid="cms-webhooks-unpublish")
     post_delete.connect(webhook_on_delete, dispatch_uid="cms-webhooks-delete")
     post_save.connect(webhook_on_snippet_save, dispatch_uid="cms-webhooks-snippet-save")
     # Every content app must be installed: a typo would silently stop invalidation.
-    for label in api_setting("CONTENT_APPS"):
+    for label in content_apps():
         apps.get_app_config(label)

@@ -1,7 +1,8 @@
 """Response cache in the default cache (Redis).
 
 Every cached response key includes the *content generation*, a counter that
-any published, unpublished or deleted content bumps (``cms.signals``). A bump
+any published, unpublished or deleted content bumps (``subscribe``: publishing's
+events, ``cms.publishing``, at the change and again after its commit). A bump
 makes every earlier entry unreachable at once, so the next read after a publish
 sees the change; stale entries simply expire.
 
@@ -22,10 +23,12 @@ import json
 import math
 import time
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from cms import cache_guard
 from cms.cache_guard import shared_cache
+from cms.publishing import changes_committed, content_changed
 from cms.scheduling import earliest_expiry
 
 from .conf import api_setting
@@ -64,6 +67,27 @@ def _bump_generation(backend):
         backend.incr(GENERATION_KEY)
     except ValueError:
         backend.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def subscribe():
+    content_changed.connect(_on_content_changed, dispatch_uid="cms-api-cache-changed")
+    changes_committed.connect(_on_changes_committed, dispatch_uid="cms-api-cache-committed")
+
+
+def _on_content_changed(**kwargs):
+    # The editor's request has not returned yet when the next reader is served.
+    bump_content_generation()
+
+
+def _on_changes_committed(**kwargs):
+    # A reader may have cached the old state between the change and the commit.
+    bump_content_generation()
+    try:
+        refresh_next_expiry_time()  # an expiry time may have been set, moved or removed
+    except DatabaseError:
+        # Mid-``migrate`` (a data migration saving pages) not every table exists yet:
+        # forget the time instead; the next read looks it up.
+        forget_next_expiry_time()
 
 
 @cache_guard.on_recovery
@@ -130,7 +154,7 @@ def next_expiry_time():
     """The earliest future ``expire_at`` of live content, as a UNIX time, or ``None``.
 
     Kept in the cache; recomputed (one query per model with an expiry) only when
-    missing or passed, and after each committed content change (``cms.signals``).
+    missing or passed, and after each committed content change (``subscribe``).
     """
     return _usable_expiry(shared_cache.get(NEXT_EXPIRY_KEY))
 

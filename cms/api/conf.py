@@ -74,16 +74,6 @@ DEFAULTS = {
     "PERSISTED_QUERY_REGISTRATION_WINDOW": 3600,
     #: ``Retry-After`` seconds of the 503 answered while the database is unreachable.
     "SERVICE_UNAVAILABLE_RETRY_AFTER": 5,
-    #: Apps whose saves and deletes invalidate cached responses.
-    "CONTENT_APPS": (
-        "home",
-        "research",
-        "careers",
-        "wagtailcore",
-        "wagtailimages",
-        "wagtaildocs",
-        "taggit",
-    ),
     #: Schema introspection (``__schema``, ``__type``); ``__typename`` always works.
     "INTROSPECTION": True,
 }

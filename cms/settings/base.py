@@ -17,6 +17,7 @@ DEBUG = False
 
 INSTALLED_APPS = [
     "cms",
+    "cms.api",
     "home",
     "research",
     "careers",
