@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Linux's setsid (absent on macOS, where the children then simply get Ctrl-C too).
 SETSID := $(shell command -v setsid)
 
-.PHONY: run serve test install lint format check-migrations schema bench soak mutation clean
+.PHONY: run serve test install lint lint-imports format check-migrations schema bench soak mutation clean
 
 $(UV):
 	@$(call step,Installing uv $(UV_VERSION) into $(TOOLS),$(PYTHON) -m venv $(TOOLS))
@@ -76,9 +76,13 @@ $(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
 test: install $(HTTP_AUDIT)/node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## Import contracts (pyproject.toml [tool.importlinter]): careers > research > home > cms.
+lint-imports: install
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

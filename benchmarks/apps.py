@@ -23,14 +23,14 @@ class BenchmarksConfig(AppConfig):
             GraphQLString,
         )
 
-        from careers.models import Person
+        from home.models import Person
         from research.models import Publication, PublicationAuthor, ResearchDomain
 
         Person.graphql_fields = [GraphQLString("name"), GraphQLString("slug")]
         ResearchDomain.graphql_fields = [GraphQLString("name"), GraphQLString("slug")]
         PublicationAuthor.graphql_fields = [
             GraphQLString("name"),
-            GraphQLSnippet("person", "careers.Person"),
+            GraphQLSnippet("person", "home.Person"),
         ]
         Publication.graphql_fields = [
             GraphQLString("title"),

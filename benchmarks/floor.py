@@ -36,7 +36,7 @@ SELECT json_build_object(
                               ELSE json_build_object('name', pe.name, 'slug', pe.slug) END
                 ) ORDER BY a.sort_order, a.id), '[]'::json)
                 FROM research_publicationauthor a
-                LEFT JOIN careers_person pe ON pe.id = a.person_id
+                LEFT JOIN home_person pe ON pe.id = a.person_id
                 WHERE a.publication_id = p.id
             )
         )) ORDER BY p.sort_title, p.id)

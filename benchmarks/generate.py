@@ -19,8 +19,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
-from careers.models import Person  # noqa: E402
 from cms.text import normalize_for_search  # noqa: E402
+from home.models import Person  # noqa: E402
 from research.models import Publication, PublicationAuthor, ResearchDomain  # noqa: E402
 
 WORDS = [

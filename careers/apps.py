@@ -9,7 +9,7 @@ class CareersConfig(AppConfig):
     def ready(self):
         from grapple.actions import register_page_model
 
-        from . import models, signal_handlers  # noqa: F401
+        from . import models  # noqa: F401
 
         # Pages are exposed through grapple's page(urlPath:) with their own fields;
         # snippets get hand-written types in api/types.py instead of grapple's.

@@ -10,17 +10,10 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from home.demo import ensure_child_page, read_demo_file
+from home.models import Organization, Person, Team
 from research.models import Publication
 
-from .models import (
-    CareersPage,
-    Organization,
-    Person,
-    StoryIndexPage,
-    StoryPage,
-    StoryRelatedPublication,
-    Team,
-)
+from .models import CareersPage, StoryIndexPage, StoryPage, StoryRelatedPublication
 
 OPEN_ROLES_URL = "https://www.databricks.com/company/careers/open-positions"
 

@@ -301,7 +301,7 @@ class PublicationAuthor(Orderable):
     publication = ParentalKey(Publication, on_delete=models.CASCADE, related_name="authors")
     name = models.CharField(max_length=255, help_text="The author's name as printed on the paper.")
     person = models.ForeignKey(
-        "careers.Person",
+        "home.Person",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

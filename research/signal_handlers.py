@@ -9,6 +9,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.search import index
 
+from home.models import Person
+
 from .models import Publication, ResearchDomain
 
 
@@ -22,3 +24,12 @@ def reindex_after_domain_change(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
     reindex_publications(Publication.objects.filter(domain=instance))
+
+
+@receiver(post_save, sender=Person)
+def reindex_after_person_change(sender, instance, created, raw=False, **kwargs):
+    """A linked author renamed: research listens to the people directory (``home``),
+    which knows nothing of publications."""
+    if created or raw:
+        return
+    reindex_publications(Publication.objects.filter(authors__person=instance).distinct())

@@ -19,7 +19,7 @@ UNREACHABLE_DATABASES = {
 }
 
 
-def run_in_fresh_process(code, database_url, **environment):
+def run_in_fresh_process(code, database_url, timeout=300, **environment):
     """Run ``code`` under the test settings; returns (last stdout line as JSON, stderr)."""
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -32,7 +32,7 @@ def run_in_fresh_process(code, database_url, **environment):
         },
         capture_output=True,
         text=True,
-        timeout=300,  # a loaded machine can take a minute to start Django
+        timeout=timeout,  # a loaded machine can take a minute to start Django
         check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr

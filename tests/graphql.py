@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from wagtail.images import get_image_model
 
 from careers.demo import render_portrait
-from careers.models import Organization, StoryIndexPage, StoryPage, StoryRelatedPublication, Team
+from careers.models import StoryIndexPage, StoryPage, StoryRelatedPublication
+from home.models import Organization, Team
 from research.models import Publication, PublicationAuthor, ResearchDomain
 
 ENDPOINT = "/graphql/"

@@ -18,11 +18,14 @@ from cms.api.nodes import register_node
 from cms.api.prefetch import PrefetchPlan, nested_paths, selected_paths
 from cms.api.streams import bind_in_bulk
 from cms.visibility import known_public, public_pages
+from home.api.schema import ORGANIZATION_PREFETCH, TEAM_PREFETCH, team_prefetch
+from home.api.types import OrganizationType, TeamType
+from home.models import Organization, Team
 from research.api.schema import PUBLICATION_PREFETCH
 from research.models import Publication
 
-from ..models import Organization, Person, StoryPage, StoryRelatedPublication, Team
-from .types import OrganizationType, PersonType, TeamType, portrait_filters
+from ..models import StoryPage, StoryRelatedPublication
+from .types import portrait_filters
 
 STORY_ORDER = Ordering(
     "newest", (SortKey("date", descending=True), SortKey("id", descending=True))
@@ -50,13 +53,6 @@ def _portrait(queryset, paths, lookup):
     )
 
 
-def _team(queryset, paths, lookup):
-    queryset = queryset.select_related(f"{lookup}team__organization")
-    if "team.members" in paths:
-        queryset = queryset.prefetch_related(f"{lookup}team__members")
-    return queryset
-
-
 def _person(queryset, paths, lookup):
     return queryset.select_related(f"{lookup}person")
 
@@ -66,33 +62,11 @@ STORY_PREFETCH = PrefetchPlan(
     {
         "person": _person,
         "person_name": _person,
-        "team": _team,
+        "team": team_prefetch,
         "portrait": _portrait,
         "related_publications": _related_publications,
     }
 )
-
-
-def _organization_teams(queryset, paths, lookup):
-    teams = in_editor_order(Team.objects.all()).order_by(*EDITOR_ORDER.order_by())
-    if "teams.members" in paths:
-        teams = teams.prefetch_related("members")
-    return queryset.prefetch_related(Prefetch(f"{lookup}teams", queryset=teams))
-
-
-def _team_members(queryset, paths, lookup):
-    return queryset.prefetch_related(f"{lookup}members")
-
-
-#: What each selected field of an Organization, a Team or a Person needs, in bulk.
-ORGANIZATION_PREFETCH = PrefetchPlan({"teams": _organization_teams})
-TEAM_PREFETCH = PrefetchPlan(
-    {
-        "organization": lambda qs, paths, lookup: qs.select_related(f"{lookup}organization"),
-        "members": _team_members,
-    }
-)
-PERSON_PREFETCH = PrefetchPlan({"team": _team})
 
 
 def _bind_story_bodies(stories, info, paths):
@@ -242,6 +216,3 @@ class CareersQueries:
 
 
 register_node(StoryPage, prefetch=STORY_PREFETCH.apply, after=_bind_story_bodies)
-register_node(Organization, OrganizationType, prefetch=ORGANIZATION_PREFETCH.apply)
-register_node(Team, TeamType, prefetch=TEAM_PREFETCH.apply)
-register_node(Person, PersonType, prefetch=PERSON_PREFETCH.apply)

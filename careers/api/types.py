@@ -1,12 +1,9 @@
-"""GraphQL types for organizations, teams, people and story portraits."""
+"""GraphQL types of careers content: story portraits (people, teams and organizations
+are ``home.api.types``)."""
 
 import graphene
-from graphene_django import DjangoObjectType
 
 from cms.api.absolute_urls import absolute_url
-from cms.api.nodes import Node, database_id_field
-
-from ..models import Organization, Person, Team
 
 #: Widths offered in a portrait's ``srcset``; none larger than the original is made.
 PORTRAIT_WIDTHS = (320, 640, 960)
@@ -74,75 +71,3 @@ class PortraitType(graphene.ObjectType):
         return ", ".join(
             f"{absolute_url(r.url, info.context)} {r.width}w" for r in portrait_renditions(image)
         )
-
-
-class OrganizationType(DjangoObjectType):
-    """A company whose teams are presented: Databricks, MosaicML."""
-
-    class Meta:
-        model = Organization
-        name = "Organization"
-        interfaces = (Node,)
-        fields = ("id", "slug", "name", "heading")
-
-    database_id = database_id_field()
-    slug = graphene.String(required=True, description="URL-safe key, used by the `teams` filter.")
-    name = graphene.String(required=True, description="Display name, e.g. “Databricks”.")
-    heading = graphene.String(
-        required=True, description="Heading above its teams, e.g. “Explore Databricks teams”."
-    )
-    teams = graphene.List(
-        graphene.NonNull(lambda: TeamType),
-        required=True,
-        description="All its teams, in editor order. Not paged: part of the organization "
-        "(a handful per organization), complete, never cut short.",
-    )
-
-    def resolve_teams(root, info):
-        return root.teams.all()
-
-
-class TeamType(DjangoObjectType):
-    """An engineering or research team."""
-
-    class Meta:
-        model = Team
-        name = "Team"
-        interfaces = (Node,)
-        fields = ("id", "slug", "name", "description", "organization")
-
-    database_id = database_id_field()
-    slug = graphene.String(
-        required=True, description="URL-safe key, used by the `stories` filter."
-    )
-    name = graphene.String(required=True, description="Display name, e.g. “Photon Team”.")
-    description = graphene.String(required=True, description="What the team builds.")
-    organization = graphene.Field(
-        OrganizationType, required=True, description="The organization the team belongs to."
-    )
-    members = graphene.List(
-        graphene.NonNull(lambda: PersonType),
-        required=True,
-        description="All people with a profile in this team, by name. Not paged: part of "
-        "the team (tens of people at most), complete, never cut short.",
-    )
-
-    def resolve_members(root, info):
-        return root.members.all()
-
-
-class PersonType(DjangoObjectType):
-    """Someone who works here: an author with a profile, or the subject of a story."""
-
-    class Meta:
-        model = Person
-        name = "Person"
-        interfaces = (Node,)
-        fields = ("id", "slug", "name", "role", "bio", "team")
-
-    database_id = database_id_field()
-    slug = graphene.String(required=True, description="URL-safe key.")
-    name = graphene.String(required=True, description="Full name.")
-    role = graphene.String(required=True, description="Job title; empty if not set.")
-    bio = graphene.String(required=True, description="Short biography; empty if not set.")
-    team = graphene.Field(TeamType, description="Their team, if set.")

@@ -198,9 +198,10 @@ FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 
 GRAPHENE = {"SCHEMA": "cms.api.schema.schema"}
 GRAPPLE = {
-    # Only pages go through grapple's model discovery; research and careers register
-    # their pages themselves and give their snippets hand-written types (see their apps.py).
-    "APPS": ["home"],
+    # No app goes through grapple's model discovery (it would also make grapple types of
+    # every snippet): each app registers its pages itself and gives its snippets
+    # hand-written types (see each app's apps.py).
+    "APPS": [],
     "PAGE_INTERFACE": "cms.api.pages.PublicPageInterface",
     # A public API must not write a row for every search.
     "ADD_SEARCH_HIT": False,

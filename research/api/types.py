@@ -63,7 +63,7 @@ class PublicationAuthorType(DjangoObjectType):
 
     name = graphene.String(required=True, description="The name as printed on the paper.")
     person = graphene.Field(
-        "careers.api.types.PersonType",
+        "home.api.types.PersonType",
         description="The author's profile, when they work here.",
     )
 

@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from careers.models import Organization, Person, StoryPage, Team
+from careers.models import StoryPage
+from home.models import Organization, Person, Team
 from research.models import Publication
 from tests.graphql import (
     assert_bad_user_input,

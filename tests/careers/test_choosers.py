@@ -6,7 +6,7 @@ The person chooser used to head its column of names "Title".
 import pytest
 from wagtail.test.utils.wagtail_tests import WagtailTestUtils
 
-from careers.models import Person
+from home.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,9 @@ def chosen_names(response):
 @pytest.mark.parametrize(
     ("model", "heading"),
     [
-        ("careers/person", "Name"),
-        ("careers/team", "Name"),
-        ("careers/organization", "Name"),
+        ("home/person", "Name"),
+        ("home/team", "Name"),
+        ("home/organization", "Name"),
         ("research/researchdomain", "Name"),
         ("research/publication", "Title"),
     ],
@@ -52,12 +52,10 @@ def test_chooser_column_is_headed_by_what_it_lists(editor_client, model, heading
 
 
 def test_person_chooser_lists_people_by_name_and_searches(editor_client):
-    response = editor_client.get("/admin/snippets/choose/careers/person/")
+    response = editor_client.get("/admin/snippets/choose/home/person/")
     person = Person.objects.order_by("name").first()
     assert person.name in chosen_names(response)
 
-    response = editor_client.get(
-        "/admin/snippets/choose/careers/person/results/", {"q": person.name}
-    )
+    response = editor_client.get("/admin/snippets/choose/home/person/results/", {"q": person.name})
     assert column_headings(response)[0] == "Name"
     assert person.name in chosen_names(response)

@@ -16,7 +16,8 @@ from wagtail.test.utils.form_data import (
 )
 from wagtail.test.utils.wagtail_tests import WagtailTestUtils
 
-from careers.models import Person, StoryIndexPage, StoryPage
+from careers.models import StoryIndexPage, StoryPage
+from home.models import Person
 from research.models import Publication
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from datetime import date
 import pytest
 from wagtail.models import Page
 
-from careers.models import CareersPage, Person, StoryIndexPage, StoryPage
+from careers.models import CareersPage, StoryIndexPage, StoryPage
+from home.models import Person
 from tests.graphql import (
     ENDPOINT,
     assert_bad_user_input,

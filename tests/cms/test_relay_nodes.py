@@ -19,8 +19,8 @@ from graphql_relay import to_global_id
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from careers.models import Organization, Person, StoryPage, Team
-from home.models import HomePage
+from careers.models import StoryPage
+from home.models import HomePage, Organization, Person, Team
 from research.models import Publication, ResearchDomain
 from tests.cms import test_public_surface as surface
 from tests.cms.test_public_surface import HUSH, hidden_global_ids, walk

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from careers.models import Person
+from home.models import Person
 from home.roles import EDITORS
 from tests.conftest import make_user
 from tests.graphql import create_publication

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from wagtail.models import Page, Revision, Site
 
-from careers.models import CareersPage, Organization, Person, StoryIndexPage, StoryPage, Team
-from home.models import HomePage
+from careers.models import CareersPage, StoryIndexPage, StoryPage
+from home.models import HomePage, Organization, Person, Team
 from research.models import Publication, ResearchDomain, ResearchPage
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from careers.models import CareersPage, Person, StoryIndexPage, StoryPage, Team
-from home.models import HomePage
+from careers.models import CareersPage, StoryIndexPage, StoryPage
+from home.models import HomePage, Person, Team
 from home.roles import EDITORS, MARKETING
 from research.models import Publication, ResearchPage
 from tests.conftest import make_user
@@ -130,8 +130,8 @@ def test_editor_cannot_open_or_submit_the_story_edit_view(client, editor, market
 @pytest.mark.parametrize("model_name, model", [("team", Team), ("person", Person)])
 def test_editor_cannot_edit_or_add_teams_and_people(client, editor, marketer, model_name, model):
     instance = model.objects.order_by("pk").first()
-    edit_url = f"/admin/snippets/careers/{model_name}/edit/{instance.pk}/"
-    add_url = f"/admin/snippets/careers/{model_name}/add/"
+    edit_url = f"/admin/snippets/home/{model_name}/edit/{instance.pk}/"
+    add_url = f"/admin/snippets/home/{model_name}/add/"
 
     client.force_login(marketer)
     assert client.get(edit_url).status_code == 200
@@ -149,11 +149,11 @@ def test_editor_cannot_edit_or_add_teams_and_people(client, editor, marketer, mo
 
 def test_editor_may_only_look_people_up_for_author_links(client, editor):
     client.force_login(editor)
-    response = client.get("/admin/snippets/careers/person/")
+    response = client.get("/admin/snippets/home/person/")
     assert response.status_code == 200
     assert response.context["can_add"] is False
-    assert_refused(client, client.get("/admin/snippets/careers/team/"))
-    assert_refused(client, client.get("/admin/snippets/careers/organization/"))
+    assert_refused(client, client.get("/admin/snippets/home/team/"))
+    assert_refused(client, client.get("/admin/snippets/home/organization/"))
 
 
 def test_editor_edits_and_publishes_the_research_page(client, editor):

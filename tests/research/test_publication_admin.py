@@ -13,7 +13,7 @@ from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, querydict_from_html
 from wagtail.test.utils.wagtail_tests import WagtailTestUtils
 
-from careers.models import Person
+from home.models import Person
 from research.models import Publication, ResearchDomain
 
 pytestmark = pytest.mark.django_db

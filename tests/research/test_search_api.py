@@ -10,8 +10,8 @@ on SQLite (FTS5) and PostgreSQL alike.
 
 import pytest
 
-from careers.models import Person
 from cms.text import normalize_for_search
+from home.models import Person
 from research.models import Publication, ResearchDomain
 from tests.graphql import assert_bad_user_input, create_publication, data_of, gql, walk_pages
 
