@@ -1,8 +1,6 @@
 """Root fields for careers content: organizations, teams and employee stories."""
 
 import graphene
-from django.db.models import Prefetch
-from wagtail.images import get_image_model
 
 from cms.api.connection import (
     EDITOR_ORDER,
@@ -14,58 +12,18 @@ from cms.api.connection import (
 )
 from cms.api.cursors import fingerprint
 from cms.api.errors import UserInputError
+from cms.api.hints import prefetched
 from cms.api.nodes import register_node
-from cms.api.prefetch import PrefetchPlan, nested_paths, selected_paths
+from cms.api.prefetch import selected_paths
 from cms.api.streams import bind_in_bulk
-from cms.visibility import known_public, public_pages
-from home.api.schema import ORGANIZATION_PREFETCH, TEAM_PREFETCH, team_prefetch
+from cms.visibility import public_pages
 from home.api.types import OrganizationType, TeamType
 from home.models import Organization, Team
-from research.api.schema import PUBLICATION_PREFETCH
-from research.models import Publication
 
-from ..models import StoryPage, StoryRelatedPublication
-from .types import portrait_filters
+from ..models import StoryPage
 
 STORY_ORDER = Ordering(
     "newest", (SortKey("date", descending=True), SortKey("id", descending=True))
-)
-
-
-def _related_publications(queryset, paths, lookup):
-    related = PUBLICATION_PREFETCH.apply(
-        StoryRelatedPublication.objects.filter(publication__in=Publication.objects.live())
-        .select_related("publication")
-        .order_by("sort_order", "id"),
-        nested_paths(paths, "related_publications"),
-        lookup="publication__",
-    )
-    return queryset.prefetch_related(Prefetch(f"{lookup}related_publications", queryset=related))
-
-
-def _portrait(queryset, paths, lookup):
-    renditions = (
-        get_image_model().get_rendition_model().objects.filter(filter_spec__in=portrait_filters())
-    )
-    return queryset.prefetch_related(
-        Prefetch(f"{lookup}portrait", queryset=known_public(get_image_model())),
-        Prefetch(f"{lookup}portrait__renditions", queryset=renditions),
-    )
-
-
-def _person(queryset, paths, lookup):
-    return queryset.select_related(f"{lookup}person")
-
-
-#: What each selected field of a StoryPage needs loaded, in bulk.
-STORY_PREFETCH = PrefetchPlan(
-    {
-        "person": _person,
-        "person_name": _person,
-        "team": team_prefetch,
-        "portrait": _portrait,
-        "related_publications": _related_publications,
-    }
 )
 
 
@@ -155,7 +113,7 @@ class CareersQueries:
     def resolve_organizations(root, info, first=None, after=None, last=None, before=None):
         paths = selected_paths(info, under=("edges", "node"))
         return paginate(
-            ORGANIZATION_PREFETCH.apply(in_editor_order(Organization.objects.all()), paths),
+            prefetched(OrganizationType, in_editor_order(Organization.objects.all()), paths),
             EDITOR_ORDER,
             first=first,
             last=last,
@@ -168,7 +126,7 @@ class CareersQueries:
         root, info, organization=None, first=None, after=None, last=None, before=None
     ):
         paths = selected_paths(info, under=("edges", "node"))
-        teams = TEAM_PREFETCH.apply(in_editor_order(Team.objects.all()), paths)
+        teams = prefetched(TeamType, in_editor_order(Team.objects.all()), paths)
         if organization is not None:
             teams = teams.filter(organization__slug=organization)
         page = paginate(
@@ -194,7 +152,7 @@ class CareersQueries:
             stories = stories.filter(team__slug=team)
         paths = selected_paths(info, under=("edges", "node"))
         page = paginate(
-            STORY_PREFETCH.apply(stories, paths),
+            prefetched(StoryPage, stories, paths),
             STORY_ORDER,
             first=first,
             last=last,
@@ -212,7 +170,8 @@ class CareersQueries:
         return page
 
     def resolve_story(root, info, slug):
-        return STORY_PREFETCH.apply(live_stories().filter(slug=slug), selected_paths(info)).first()
+        stories = live_stories().filter(slug=slug)
+        return prefetched(StoryPage, stories, selected_paths(info)).first()
 
 
-register_node(StoryPage, prefetch=STORY_PREFETCH.apply, after=_bind_story_bodies)
+register_node(StoryPage, after=_bind_story_bodies)

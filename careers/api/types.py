@@ -1,9 +1,20 @@
-"""GraphQL types of careers content: story portraits (people, teams and organizations
-are ``home.api.types``)."""
+"""GraphQL types of careers content: story portraits; and what a story page's fields
+need loaded and cost (its fields are ``StoryPage.graphql_fields``). People, teams and
+organizations are ``home.api.types``."""
 
 import graphene
+from django.db.models import Prefetch
+from wagtail.images import get_image_model
 
 from cms.api.absolute_urls import absolute_url
+from cms.api.hints import declare, prefetched
+from cms.api.prefetch import PrefetchPlan, nested_paths
+from cms.visibility import known_public
+from home.api.types import team_prefetch
+from research.api.types import PublicationType
+from research.models import Publication
+
+from ..models import StoryPage, StoryRelatedPublication
 
 #: Widths offered in a portrait's ``srcset``; none larger than the original is made.
 PORTRAIT_WIDTHS = (320, 640, 960)
@@ -71,3 +82,45 @@ class PortraitType(graphene.ObjectType):
         return ", ".join(
             f"{absolute_url(r.url, info.context)} {r.width}w" for r in portrait_renditions(image)
         )
+
+
+def _person(queryset, paths, lookup):
+    return queryset.select_related(f"{lookup}person")
+
+
+def _portrait(queryset, paths, lookup):
+    renditions = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec__in=portrait_filters())
+    )
+    return queryset.prefetch_related(
+        Prefetch(f"{lookup}portrait", queryset=known_public(get_image_model())),
+        Prefetch(f"{lookup}portrait__renditions", queryset=renditions),
+    )
+
+
+def _related_publications(queryset, paths, lookup):
+    related = prefetched(
+        PublicationType,
+        StoryRelatedPublication.objects.filter(publication__in=Publication.objects.live())
+        .select_related("publication")
+        .order_by("sort_order", "id"),
+        nested_paths(paths, "related_publications"),
+        lookup="publication__",
+    )
+    return queryset.prefetch_related(Prefetch(f"{lookup}related_publications", queryset=related))
+
+
+#: A story page's type is grapple's, built from ``StoryPage.graphql_fields``.
+declare(
+    StoryPage,
+    prefetch=PrefetchPlan(
+        {
+            "person": _person,
+            "person_name": _person,
+            "team": team_prefetch,
+            "portrait": _portrait,
+            "related_publications": _related_publications,
+        }
+    ),
+    list_sizes={"related_publications": 10, "body": 20},
+)

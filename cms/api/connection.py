@@ -22,6 +22,7 @@ from .cache import content_version
 from .conf import api_setting
 from .cursors import decode_cursor, encode_cursor
 from .errors import UserInputError
+from .hints import declare
 
 
 @dataclass(frozen=True)
@@ -306,11 +307,12 @@ class PageInfo(graphene.ObjectType):
     )
 
 
-def connection_type(node_type, *, name, description, extra_fields=None):
+def connection_type(node_type, *, name, description, extra_fields=None, list_sizes=None):
     """Build ``{name}Edge`` and ``{name}Connection`` for ``node_type``.
 
     ``extra_fields`` adds fields to the connection (e.g. facets); their
-    resolvers receive the ``ConnectionSlice`` as root.
+    resolvers receive the ``ConnectionSlice`` as root. ``list_sizes`` estimates the
+    length of those that are lists, for the query cost (``cms.api.hints``).
     """
     edge = type(
         f"{name}Edge",
@@ -348,4 +350,6 @@ def connection_type(node_type, *, name, description, extra_fields=None):
         ),
     }
     attrs.update(extra_fields or {})
-    return type(f"{name}Connection", (graphene.ObjectType,), attrs)
+    connection = type(f"{name}Connection", (graphene.ObjectType,), attrs)
+    # The field returning a connection counts its page size; the edges add nothing on top.
+    return declare(connection, list_sizes={"edges": 1, **(list_sizes or {})})

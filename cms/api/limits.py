@@ -5,7 +5,8 @@
 * cost: fields resolved if every list came back full, GitHub-style. A
   connection counts ``first``/``last`` (or the default page size) items; a
   plain list counts its ``limit`` argument, the number of ``ids`` it is given
-  (``nodes``), or the estimate in ``LIST_SIZES``.
+  (``nodes``), or the length its type declares beside itself
+  (``cms.api.hints``, ``list_sizes``), else ``DEFAULT_LIST_SIZE``.
 
 They need the variables (``first: $n``), which validation rules never see, so
 they walk the parsed operation here instead of being validation rules. Spec
@@ -26,19 +27,9 @@ from graphql import (
 
 from .conf import api_setting
 from .errors import APIError, ErrorCode, UserInputError
+from .hints import hints_of_schema_type
 
-#: Estimated length of list fields that have no size argument.
-LIST_SIZES = {
-    # A connection already counts its page size; its edges add nothing on top.
-    "edges": 1,
-    "authors": 30,
-    "related_publications": 10,
-    "domain_facets": 10,
-    # Lists that are part of one object, complete (no paging): editors keep them short.
-    "teams": 10,
-    "members": 20,
-    "body": 20,
-}
+#: Estimated length of a list field that has no size argument and no declared length.
 DEFAULT_LIST_SIZE = 20
 SIZE_ARGUMENTS = ("first", "last", "limit", "per_page", "perPage")
 
@@ -109,7 +100,7 @@ class _Walker:
                 return value if isinstance(value, list) else None
         return None
 
-    def size_of(self, field, field_type):
+    def size_of(self, field, field_type, parent_type):
         for name in SIZE_ARGUMENTS:
             value = self.argument(field, name)
             if value is not None:
@@ -124,7 +115,8 @@ class _Walker:
         if named.name.endswith("Connection"):
             return api_setting("DEFAULT_PAGE_SIZE")
         if is_list_type(get_nullable_type(field_type)):
-            return LIST_SIZES.get(_snake(field.name.value), DEFAULT_LIST_SIZE)
+            sizes = hints_of_schema_type(parent_type).list_sizes
+            return sizes.get(_snake(field.name.value), DEFAULT_LIST_SIZE)
         return 1
 
     def fragment(self, name):
@@ -155,7 +147,11 @@ class _Walker:
                     continue
                 field_type = fields[name].type
                 inner = self.summarise(get_named_type(field_type), selection.selection_set)
-                summary.add(inner, levels_above=1, multiplier=self.size_of(selection, field_type))
+                summary.add(
+                    inner,
+                    levels_above=1,
+                    multiplier=self.size_of(selection, field_type, parent_type),
+                )
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent_type

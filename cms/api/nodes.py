@@ -22,6 +22,7 @@ rendition and document types are made nodes when the schema is built
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import graphene
 from graphql_relay import to_global_id
@@ -34,6 +35,7 @@ from cms.visibility import public_media, public_objects, public_pages
 
 from .conf import api_setting
 from .errors import UserInputError
+from .hints import prefetched
 from .prefetch import selected_paths
 
 #: The largest database id a global id may carry (a signed 64-bit column): larger
@@ -110,8 +112,12 @@ def register_node(model, graphene_type=None, *, prefetch=None, after=None):
 
     ``graphene_type`` must list ``Node`` in its ``interfaces``; leave it out for a page
     model (its type is grapple's). ``prefetch``/``after`` are the list fields' bulk
-    loading, reused so that ``nodes`` costs constant SQL and no nested field N+1s.
+    loading, reused so that ``nodes`` costs constant SQL and no nested field N+1s;
+    ``prefetch`` defaults to what the type (or the page model) declares
+    (``cms.api.hints``).
     """
+    if prefetch is None:
+        prefetch = partial(prefetched, graphene_type or model)
     _LOADERS[model] = (prefetch, after)
     if graphene_type is not None:
         if Node not in graphene_type._meta.interfaces:
@@ -242,7 +248,7 @@ def load_in_bulk(model, queryset, info, paths, keep=None):
     """``queryset``'s objects loaded as ``model``'s own list fields load them: the
     registered prefetches for the selected ``paths``, then the bulk work on the objects
     (``register_node``). ``keep`` drops objects after loading."""
-    prefetch, after = _LOADERS.get(model, (None, None))
+    prefetch, after = _LOADERS.get(model, (partial(prefetched, model), None))
     if prefetch is not None:
         queryset = prefetch(queryset, paths)
     objects = [obj for obj in queryset if keep is None or keep(obj)]

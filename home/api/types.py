@@ -5,13 +5,37 @@ subject; the type names (``Organization``, ``Team``, ``Person``) are the public 
 """
 
 import graphene
+from django.db.models import Prefetch
 from graphene_django import DjangoObjectType
 
+from cms.api.connection import EDITOR_ORDER, in_editor_order
+from cms.api.hints import declare
 from cms.api.nodes import Node, database_id_field
+from cms.api.prefetch import PrefetchPlan
 
 from ..models import Organization, Person, Team
 
 
+def team_prefetch(queryset, paths, lookup):
+    """A person's (or a story's) ``team``, its organization, and its members if asked."""
+    queryset = queryset.select_related(f"{lookup}team__organization")
+    if "team.members" in paths:
+        queryset = queryset.prefetch_related(f"{lookup}team__members")
+    return queryset
+
+
+def _organization_teams(queryset, paths, lookup):
+    teams = in_editor_order(Team.objects.all()).order_by(*EDITOR_ORDER.order_by())
+    if "teams.members" in paths:
+        teams = teams.prefetch_related("members")
+    return queryset.prefetch_related(Prefetch(f"{lookup}teams", queryset=teams))
+
+
+@declare(
+    prefetch=PrefetchPlan({"teams": _organization_teams}),
+    # Complete lists, part of one object (no paging): editors keep them short.
+    list_sizes={"teams": 10},
+)
 class OrganizationType(DjangoObjectType):
     """A company whose teams are presented: Databricks, MosaicML."""
 
@@ -38,6 +62,15 @@ class OrganizationType(DjangoObjectType):
         return root.teams.all()
 
 
+@declare(
+    prefetch=PrefetchPlan(
+        {
+            "organization": lambda qs, paths, lookup: qs.select_related(f"{lookup}organization"),
+            "members": lambda qs, paths, lookup: qs.prefetch_related(f"{lookup}members"),
+        }
+    ),
+    list_sizes={"members": 20},
+)
 class TeamType(DjangoObjectType):
     """An engineering or research team."""
 
@@ -67,6 +100,7 @@ class TeamType(DjangoObjectType):
         return root.members.all()
 
 
+@declare(prefetch=PrefetchPlan({"team": team_prefetch}))
 class PersonType(DjangoObjectType):
     """Someone who works here: an author with a profile, or the subject of a story."""
 

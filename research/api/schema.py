@@ -1,18 +1,16 @@
 """Root fields for research content: ``publications``, ``publication``, ``researchDomains``."""
 
 import graphene
-from django.db.models import Prefetch
-from wagtail.documents import get_document_model
 
 from cms.api.connection import EDITOR_ORDER, connection_type, in_editor_order, paginate
 from cms.api.cursors import fingerprint
+from cms.api.hints import prefetched
 from cms.api.nodes import register_node
-from cms.api.prefetch import PrefetchPlan, selected_paths
+from cms.api.prefetch import selected_paths
 from cms.api.preview import register_preview_type
 from cms.api.search import matching, parse_search, sort_name_for
-from cms.visibility import known_public
 
-from ..models import Publication, PublicationAuthor, ResearchDomain
+from ..models import Publication, ResearchDomain
 from .filters import DomainCounts, all_domains, check_year, resolve_domains
 from .sorters import ORDERINGS, PublicationSort, with_title_hits
 from .types import (
@@ -20,36 +18,6 @@ from .types import (
     PublicationType,
     ResearchDomainType,
     with_live_publication_counts,
-)
-
-
-def _authors(queryset, paths, lookup):
-    authors = PublicationAuthor.objects.order_by("sort_order", "id")
-    if "authors.person" in paths:
-        authors = authors.select_related("person")
-    return queryset.prefetch_related(Prefetch(f"{lookup}authors", queryset=authors))
-
-
-def _author_names(queryset, paths, lookup):
-    """``bibtex`` and ``citation`` read the author names: one prefetch, unless ``authors`` has."""
-    if "authors" in paths:
-        return queryset
-    return _authors(queryset, paths, lookup)
-
-
-#: What each selected field of a Publication needs loaded, in bulk.
-PUBLICATION_PREFETCH = PrefetchPlan(
-    {
-        "domain": lambda qs, paths, lookup: qs.select_related(f"{lookup}domain"),
-        "pdf_url": lambda qs, paths, lookup: qs.prefetch_related(
-            Prefetch(f"{lookup}pdf", queryset=known_public(get_document_model()))
-        ),
-        "authors": _authors,
-        "bibtex": _author_names,
-        "citation": lambda qs, paths, lookup: (
-            qs if "bibtex" in paths else _author_names(qs, paths, lookup)
-        ),
-    }
 )
 
 PublicationConnection = connection_type(
@@ -66,6 +34,7 @@ PublicationConnection = connection_type(
             resolver=lambda root, info: root.extras["domain_facets"](),
         ),
     },
+    list_sizes={"domain_facets": 10},
 )
 
 
@@ -152,7 +121,7 @@ class PublicationQueries:
 
         paths = selected_paths(info, under=("edges", "node"))
         page = paginate(
-            PUBLICATION_PREFETCH.apply(results, paths),
+            prefetched(PublicationType, results, paths),
             ORDERINGS[sort_name],
             first=first,
             last=last,
@@ -170,10 +139,8 @@ class PublicationQueries:
         return page
 
     def resolve_publication(root, info, slug):
-        queryset = PUBLICATION_PREFETCH.apply(
-            Publication.objects.live().filter(slug=slug), selected_paths(info)
-        )
-        return queryset.first()
+        queryset = Publication.objects.live().filter(slug=slug)
+        return prefetched(PublicationType, queryset, selected_paths(info)).first()
 
     def resolve_research_domains(root, info, first=None, after=None, last=None, before=None):
         return paginate(
@@ -187,12 +154,6 @@ class PublicationQueries:
         )
 
 
-def _domain_counts(queryset, paths):
-    if "publication_count" in paths:
-        return with_live_publication_counts(queryset)
-    return queryset
-
-
 register_preview_type(Publication, PublicationType)
-register_node(Publication, PublicationType, prefetch=PUBLICATION_PREFETCH.apply)
-register_node(ResearchDomain, ResearchDomainType, prefetch=_domain_counts)
+register_node(Publication, PublicationType)
+register_node(ResearchDomain, ResearchDomainType)

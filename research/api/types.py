@@ -1,12 +1,15 @@
 """GraphQL types for research domains and publications."""
 
 import graphene
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from graphene_django import DjangoObjectType
+from wagtail.documents import get_document_model
 
 from cms.api.absolute_urls import absolute_url
+from cms.api.hints import declare
 from cms.api.nodes import Node, database_id_field
-from cms.visibility import public_or_none
+from cms.api.prefetch import PrefetchPlan
+from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
 from ..models import Publication, PublicationAuthor, ResearchDomain
@@ -29,6 +32,11 @@ def live_counts_by_domain(info):
     return cache["domain_counts"]
 
 
+@declare(
+    prefetch=PrefetchPlan(
+        {"publication_count": lambda qs, paths, lookup: with_live_publication_counts(qs)}
+    )
+)
 class ResearchDomainType(DjangoObjectType):
     """A research area, e.g. “Distributed Systems”; publications are filtered by it."""
 
@@ -68,6 +76,36 @@ class PublicationAuthorType(DjangoObjectType):
     )
 
 
+def _authors(queryset, paths, lookup):
+    authors = PublicationAuthor.objects.order_by("sort_order", "id")
+    if "authors.person" in paths:
+        authors = authors.select_related("person")
+    return queryset.prefetch_related(Prefetch(f"{lookup}authors", queryset=authors))
+
+
+def _author_names(queryset, paths, lookup):
+    """``bibtex`` and ``citation`` read the author names: one prefetch, unless ``authors`` has."""
+    if "authors" in paths:
+        return queryset
+    return _authors(queryset, paths, lookup)
+
+
+@declare(
+    prefetch=PrefetchPlan(
+        {
+            "domain": lambda qs, paths, lookup: qs.select_related(f"{lookup}domain"),
+            "pdf_url": lambda qs, paths, lookup: qs.prefetch_related(
+                Prefetch(f"{lookup}pdf", queryset=known_public(get_document_model()))
+            ),
+            "authors": _authors,
+            "bibtex": _author_names,
+            "citation": lambda qs, paths, lookup: (
+                qs if "bibtex" in paths else _author_names(qs, paths, lookup)
+            ),
+        }
+    ),
+    list_sizes={"authors": 30},
+)
 class PublicationType(DjangoObjectType):
     """A research paper. Only published (live) publications are ever returned."""
 
