@@ -5,6 +5,10 @@ class CareersConfig(AppConfig):
     name = "careers"
     verbose_name = "Careers"
     default_auto_field = "django.db.models.BigAutoField"
+    #: What careers content grants the editor roles, and its demo content
+    #: (composed by ``home.roles.ensure_roles`` and ``load_initial_data``).
+    roles = "careers.roles"
+    demo = "careers.demo"
 
     def ready(self):
         from grapple.actions import register_page_model

@@ -1,94 +1,59 @@
-"""The two editor roles, with least privilege.
+"""The editor roles, with least privilege, composed from what each app grants.
 
 * **Editors** look after research content: publications (including
   publishing), research domains, the Publications page and the PDFs.
 * **Marketing** looks after careers content: the careers page and its employee
-  stories (including publishing), organizations, teams, people and images.
-
-Optional moderation (``MARKETING_REVIEW = True``, env ``MARKETING_REVIEW=true``):
-the "Marketing review" workflow on the stories is switched on, Marketing may no
-longer publish stories themselves, and a **Marketing leads** member approves
-each submitted story before it goes live. The leads group and the (inactive)
-workflow always exist, so switching review on or off is one setting.
+  stories (including publishing), and the people directory (organizations,
+  teams, people) and images.
+* **Marketing leads** may do everything Marketing may (``INCLUDES``); with the
+  optional review of stories on, they alone publish them (see ``careers.roles``).
 
 Neither group is a superuser. Each may *choose* (view) the other's snippets
 where a chooser needs it: an author can be linked to a person, a story to its
-publications. ``ensure_roles`` is idempotent and re-applies exactly this set.
+publications.
+
+The groups are named here, in the site's base app; what each app's content grants
+them is declared by the app itself, in the module its AppConfig names
+(``roles = "research.roles"``; home's own grants, for the people directory, are at
+the end of this module): ``grants()`` returns ``{group name: Grants(...)}``, and an
+optional ``ensure(groups)`` sets up anything else the app needs for its groups
+(careers: the review workflow). ``ensure_roles`` gives each group the union of
+every app's grants; it is idempotent and re-applies exactly this set.
 """
 
-from django.conf import settings
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     PagePermissionTester,
-    Workflow,
-    WorkflowPage,
-    WorkflowTask,
 )
 
 EDITORS = "Editors"
 MARKETING = "Marketing"
 MARKETING_LEADS = "Marketing leads"
-REVIEW_WORKFLOW = "Marketing review"
+GROUPS = (EDITORS, MARKETING, MARKETING_LEADS)
 
-SNIPPET_PERMISSIONS = {
-    EDITORS: [
-        "research.add_publication",
-        "research.change_publication",
-        "research.delete_publication",
-        "research.publish_publication",
-        "research.lock_publication",
-        "research.unlock_publication",
-        "research.add_researchdomain",
-        "research.change_researchdomain",
-        "research.delete_researchdomain",
-        "home.view_person",
-    ],
-    MARKETING: [
-        "home.add_organization",
-        "home.change_organization",
-        "home.delete_organization",
-        "home.add_team",
-        "home.change_team",
-        "home.delete_team",
-        "home.add_person",
-        "home.change_person",
-        "home.delete_person",
-        "research.view_publication",
-    ],
-}
+#: A group that also holds everything another group is granted.
+INCLUDES = {MARKETING_LEADS: MARKETING}
 
-#: Page permissions, granted on the page of the given type and its subtree.
-PAGE_PERMISSIONS = {
-    EDITORS: ("research.ResearchPage", ["change_page", "publish_page", "lock_page"]),
-    MARKETING: (
-        "careers.CareersPage",
-        ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-    ),
-}
 
-COLLECTION_PERMISSIONS = {
-    EDITORS: [
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-        "wagtailimages.choose_image",
-    ],
-    MARKETING: [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.choose_document",
-    ],
-}
+@dataclass(frozen=True)
+class Grants:
+    """What an app grants one group."""
 
-# Marketing leads may do everything Marketing may; they also approve stories under review.
-for _permissions in (SNIPPET_PERMISSIONS, PAGE_PERMISSIONS, COLLECTION_PERMISSIONS):
-    _permissions[MARKETING_LEADS] = _permissions[MARKETING]
+    #: Model permissions (snippets), ``"app_label.codename"``.
+    permissions: tuple = ()
+    #: ``(page type, codenames)``: page permissions on the first page of the type
+    #: (e.g. ``"research.ResearchPage"``) and its subtree.
+    pages: tuple = ()
+    #: Permissions on the root collection, e.g. ``"wagtailimages.choose_image"``.
+    collections: tuple = ()
 
 
 class SectionPagePermissionTester(PagePermissionTester):
@@ -108,60 +73,93 @@ def get_permission(dotted):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def marketing_review_enabled():
-    return getattr(settings, "MARKETING_REVIEW", False)
+def app_roles_modules():
+    """Each installed app's roles module (its AppConfig's ``roles``), in app order."""
+    return [
+        import_module(config.roles)
+        for config in apps.get_app_configs()
+        if getattr(config, "roles", None)
+    ]
+
+
+def declared_grants(modules):
+    """``{group name: [Grants, ...]}``: every app's grants, leads including their team's."""
+    declared = {name: [] for name in GROUPS}
+    for module in modules:
+        for name, grants in module.grants().items():
+            if name not in declared:
+                raise ValueError(f"{module.__name__} grants to an unknown group “{name}”.")
+            declared[name].append(grants)
+    for group, included in INCLUDES.items():
+        declared[group] = [*declared[included], *declared[group]]
+    return declared
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def _section(page_type):
+    """The first page of ``page_type`` (``"app_label.Model"``), or None before it exists."""
+    app_label, model_name = page_type.lower().split(".")
+    return Page.objects.filter(
+        content_type__app_label=app_label, content_type__model=model_name
+    ).first()
 
 
 def ensure_roles():
-    """Create or update the groups and the review workflow; returns the groups by name."""
+    """Create or update the groups with exactly what the apps grant; returns them by name."""
     root_collection = Collection.get_first_root_node()
     access_admin = get_permission("wagtailadmin.access_admin")
-    groups = {}
-    review = marketing_review_enabled()
-    careers_type, careers_codenames = PAGE_PERMISSIONS[MARKETING]
-    page_permissions = dict(PAGE_PERMISSIONS)
-    if review:
-        page_permissions[MARKETING] = (
-            careers_type,
-            [codename for codename in careers_codenames if codename != "publish_page"],
-        )
-    for name in (EDITORS, MARKETING, MARKETING_LEADS):
+    modules = app_roles_modules()
+    groups, sections = {}, {}
+    for name, grants in declared_grants(modules).items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [access_admin, *(get_permission(p) for p in SNIPPET_PERMISSIONS[name])]
-        )
-        page_type, page_codenames = page_permissions[name]
+        permissions = _unique(p for g in grants for p in g.permissions)
+        group.permissions.set([access_admin, *(get_permission(p) for p in permissions)])
         GroupPagePermission.objects.filter(group=group).delete()
-        app_label, model_name = page_type.lower().split(".")
-        section = Page.objects.filter(
-            content_type__app_label=app_label, content_type__model=model_name
-        ).first()
-        if section is not None:
-            for codename in page_codenames:
+        page_grants = _unique(
+            (page_type, codename)
+            for g in grants
+            for page_type, codenames in g.pages
+            for codename in codenames
+        )
+        for page_type, codename in page_grants:
+            if page_type not in sections:
+                sections[page_type] = _section(page_type)
+            section = sections[page_type]
+            if section is not None:
                 GroupPagePermission.objects.create(
                     group=group, page=section, permission=get_permission(f"wagtailcore.{codename}")
                 )
         GroupCollectionPermission.objects.filter(group=group).delete()
-        for dotted in COLLECTION_PERMISSIONS[name]:
+        for dotted in _unique(p for g in grants for p in g.collections):
             GroupCollectionPermission.objects.create(
                 group=group, collection=root_collection, permission=get_permission(dotted)
             )
         groups[name] = group
-    ensure_review_workflow(groups[MARKETING_LEADS], active=review)
+    for module in modules:
+        if hasattr(module, "ensure"):
+            module.ensure(groups)
     return groups
 
 
-def ensure_review_workflow(leads, *, active):
-    """The "Marketing review" workflow on the stories: one approval by a Marketing lead."""
-    stories = Page.objects.filter(
-        content_type__app_label="careers", content_type__model="storyindexpage"
-    ).first()
-    workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
-    task, _ = GroupApprovalTask.objects.get_or_create(name="Approval by a Marketing lead")
-    task.groups.set([leads])
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    if workflow.active != active:
-        workflow.active = active
-        workflow.save(update_fields=["active"])
-    if stories is not None:
-        WorkflowPage.objects.update_or_create(page=stories, defaults={"workflow": workflow})
+def grants():
+    """What the people directory (home's snippets) grants: Marketing keeps it; Editors
+    choose a person for an author row."""
+    return {
+        MARKETING: Grants(
+            permissions=(
+                "home.add_organization",
+                "home.change_organization",
+                "home.delete_organization",
+                "home.add_team",
+                "home.change_team",
+                "home.delete_team",
+                "home.add_person",
+                "home.change_person",
+                "home.delete_person",
+            )
+        ),
+        EDITORS: Grants(permissions=("home.view_person",)),
+    }

@@ -5,6 +5,10 @@ class ResearchConfig(AppConfig):
     name = "research"
     verbose_name = "Research"
     default_auto_field = "django.db.models.BigAutoField"
+    #: What research content grants the editor roles, and its demo content
+    #: (composed by ``home.roles.ensure_roles`` and ``load_initial_data``).
+    roles = "research.roles"
+    demo = "research.demo"
 
     def ready(self):
         from grapple.actions import register_page_model

@@ -3,8 +3,16 @@
 from django.utils.text import slugify
 
 from home.demo import ensure_child_page, read_demo_file
+from home.models import Person
 
 from .models import Publication, PublicationAuthor, ResearchDomain, ResearchPage
+
+
+def load(home, report):
+    """Domains, publications (authors linked to the people with a profile) and the page."""
+    domains = load_domains(report)
+    load_publications(report, domains, {person.name: person for person in Person.objects.all()})
+    load_research_page(home, report)
 
 
 def load_domains(report):

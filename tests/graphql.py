@@ -13,8 +13,8 @@ from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 
-from careers.demo import render_portrait
 from careers.models import StoryIndexPage, StoryPage, StoryRelatedPublication
+from home.demo import render_portrait
 from home.models import Organization, Team
 from research.models import Publication, PublicationAuthor, ResearchDomain
 

@@ -184,7 +184,7 @@ TASKS = {
     "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
 }
 
-# Optional moderation of employee stories (see home/roles.py).
+# Optional moderation of employee stories (see careers/roles.py).
 MARKETING_REVIEW = os.environ.get("MARKETING_REVIEW", "").lower() in {"1", "true", "yes"}
 
 # The public URL of this server (e.g. https://cms.example.org): every absolute URL in API

@@ -7,7 +7,8 @@ from django.urls import reverse
 from wagtail.models import Workflow
 
 from careers.models import StoryIndexPage, StoryPage
-from home.roles import MARKETING, MARKETING_LEADS, REVIEW_WORKFLOW, ensure_roles
+from careers.roles import REVIEW_WORKFLOW
+from home.roles import MARKETING, MARKETING_LEADS, ensure_roles
 from tests.careers.test_story_admin import add_url, story_form
 from tests.conftest import make_user
 
