@@ -118,8 +118,9 @@ def test_a_scheduled_story_page_goes_live_with_the_scheduler(client):
 
 
 def scheduler_output():
-    output = io.StringIO()
-    call_command("run_scheduler", "--once", "--interval", "60", stdout=output)
+    output, errors = io.StringIO(), io.StringIO()
+    call_command("run_scheduler", "--once", "--interval", "60", stdout=output, stderr=errors)
+    assert errors.getvalue() == ""  # the round itself did not fail
     return output.getvalue()
 
 
@@ -129,6 +130,25 @@ def next_round_seconds(output):
 
 def test_the_scheduler_waits_a_minute_when_nothing_is_scheduled_soon():
     assert next_round_seconds(scheduler_output()) == 60.0
+
+
+def test_the_scheduler_waits_a_minute_when_nothing_is_scheduled_at_all():
+    # No go-live time and no expiry time anywhere: nothing to wake for, and no error.
+    Publication.objects.update(expire_at=None, go_live_at=None)
+    StoryPage.objects.update(expire_at=None, go_live_at=None)
+    output = scheduler_output()
+    assert "Next scheduled change" not in output
+    assert next_round_seconds(output) == 60.0
+
+
+def test_a_drafts_expiry_time_does_not_wake_the_scheduler():
+    # Only live content expires: a never-published draft's expiry time changes nothing.
+    create_publication(
+        "Quokka Genomics", publish=False, expire_at=timezone.now() + timedelta(seconds=20)
+    )
+    output = scheduler_output()
+    assert "Next scheduled change" not in output
+    assert next_round_seconds(output) == 60.0
 
 
 @pytest.mark.parametrize("what", ["go-live", "expiry"])

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from careers.models import CareersPage, StoryIndexPage, StoryPage
+from cms.visibility import is_public, public_objects
 from research.models import ResearchPage
 from tests.graphql import data_of, gql
 
@@ -265,3 +266,23 @@ def test_page_search_never_finds_a_hidden_page(client, hide):
     hide(story_page())
 
     assert found() == ([], [])
+
+
+def test_a_collection_is_public_unless_it_or_a_collection_above_it_is_restricted():
+    # The collection rule (``public_objects(Collection)``) on its own: images and
+    # documents check their collection chain in their own query, so the API never asks
+    # it, but it is the rule ``public_objects`` gives for any collection.
+    root = Collection.get_first_root_node()
+    shared = root.add_child(name="Shared collection")
+    shared_child = shared.add_child(name="Shared child collection")
+    private = root.add_child(name="Private collection")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type="password", password="x"
+    )
+    private_child = private.add_child(name="Private child collection")
+
+    public = set(public_objects(Collection))
+
+    assert {root, shared, shared_child} <= public
+    assert not {private, private_child} & public
+    assert [is_public(c) for c in (shared_child, private_child)] == [True, False]
