@@ -32,6 +32,7 @@ import fnmatch
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -102,9 +103,10 @@ def results():
 
 
 def diff_of(name):
-    return subprocess.run(
-        [MUTMUT, "show", name], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    """``mutmut show NAME``'s diff, without a process per survivor."""
+    from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+
+    return get_diff_for_mutant(name, path=find_mutant(name).path).strip()
 
 
 def seed_template(env):
@@ -150,14 +152,21 @@ def tests_by_function():
 
 def retest_import_time(env, names=None, workers=2):
     """Re-test, each in a fresh ``pytest`` process, the mutants of functions that run at
-    import (their verdict from mutmut's forked sessions says nothing) and record the
-    verdicts in mutmut's own files, so ``mutmut results``/``show`` report them."""
-    at_import = import_time_functions(env)
+    import (``benchmarks/mutation_run.py`` leaves them out of mutmut's forked sessions,
+    where they would never be switched on) and record the verdicts in mutmut's own
+    files, so ``mutmut results``/``show`` report them. Listed equivalents are not run."""
+    from benchmarks.mutation_run import IMPORT_TIME_FUNCTIONS
+
+    if IMPORT_TIME_FUNCTIONS.exists():
+        at_import = set(json.loads(IMPORT_TIME_FUNCTIONS.read_text()))
+    else:
+        at_import = import_time_functions(env)
+    equivalent = equivalent_mutants()
     tests, durations = tests_by_function()
     jobs = []
     for meta in _meta_files():
         for name in json.loads(meta.read_text())["exit_code_by_key"]:
-            if mutant_function(name) not in at_import:
+            if mutant_function(name) not in at_import or name in equivalent:
                 continue
             if names and not any(fnmatch.fnmatch(name, pattern) for pattern in names):
                 continue
@@ -227,11 +236,32 @@ def report(minutes=None):
     print(f"{len(survivors)} survivors written to {SURVIVORS.relative_to(ROOT)}")
     if minutes is not None:
         print(f"took {minutes:.0f} minutes")
+    print(cost_summary())
     score = 100 * len(killed) / len(counted) if counted else 0
     print(f"mutation score: {score:.0f}% (killed {len(killed)} of {len(counted)})")
 
 
+def cost_summary():
+    """Seconds per forked mutant session (CPU), from ``mutants/mutant-log.jsonl``."""
+    from benchmarks.mutation_run import MUTANT_LOG
+
+    if not MUTANT_LOG.exists():
+        return "no forked mutant sessions logged"
+    entries = [json.loads(line) for line in MUTANT_LOG.read_text().splitlines() if line]
+    if not entries:
+        return "no forked mutant sessions logged"
+    cpu = sorted(entry["cpu"] for entry in entries)
+    killed = [entry for entry in entries if entry["killer"]]
+    return (
+        f"{len(entries)} forked mutant sessions: {sum(cpu) / 60:.0f} CPU minutes, "
+        f"median {cpu[len(cpu) // 2]:.1f} s, mean {sum(cpu) / len(cpu):.1f} s; "
+        f"{len(killed)} killed after "
+        f"{sum(entry['tests'] for entry in killed) / max(len(killed), 1):.1f} tests on average"
+    )
+
+
 def main(args):
+    os.chdir(ROOT)
     if args == ["--report"]:
         report()
         return
@@ -242,14 +272,24 @@ def main(args):
     }
     env.pop("DATABASE_URL", None)  # SQLite: copies of one seeded file
     started = time.monotonic()
+    print(f"load average at the start: {load_average()}")
     if not args:
         shutil.rmtree(MUTANTS, ignore_errors=True)  # fresh: no result kept from older code
     seed_template(env)
-    run = subprocess.run([MUTMUT, "run", *args], cwd=ROOT, env=env)
+    run = subprocess.run([sys.executable, "-m", "benchmarks.mutation_run", *args], env=env)
     if run.returncode != 0:
         sys.exit(f"mutmut run failed (exit {run.returncode})")
     retest_import_time(env, args, workers=os.cpu_count() or 2)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"CPU time of all test processes: {(children.ru_utime + children.ru_stime) / 60:.0f}"
+        f" minutes on {os.cpu_count()} cores; load average at the end: {load_average()}"
+    )
     report((time.monotonic() - started) / 60)
+
+
+def load_average():
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

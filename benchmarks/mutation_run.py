@@ -1,0 +1,187 @@
+"""``mutmut run`` with the speed-ups ``make mutation`` needs to fit in an hour on 2 cores.
+
+Started by ``benchmarks/mutation.py`` (``python -m benchmarks.mutation_run [NAME...]``,
+in the project root, with the template-database environment). It is mutmut's own
+``run`` command (the pinned mutmut 3.8.1, ``mutmut.__main__._run``) with four changes:
+
+* **No second clean run.** After a fresh stats run (every selected test, traced), mutmut
+  runs every selected test again, unmutated, to see them pass. The stats run already
+  stops the run when a test fails, so on a fresh run that second pass (~4 minutes) is
+  skipped. A re-test of named mutants still runs their tests clean first.
+* **Mutants of functions that run at import are not run here.** Forked from a process
+  that has already built the schema, they would never be switched on and would pay every
+  test that reaches them to "survive". ``benchmarks/mutation.py`` re-tests them each in
+  a fresh process afterwards.
+* **Listed equivalents are not run.** A mutant named in
+  ``benchmarks/mutation-equivalent.txt`` survives by definition; running it costs every
+  test that reaches its function. It is recorded as skipped (and left out of the score).
+* **The test that killed a sibling runs first.** mutmut runs a mutant's tests fastest
+  first and stops at the first failure. Here the tests that killed other mutants of the
+  same function come first (most kills first), then those that killed mutants of the same
+  module, then the rest fastest first. Mutants of one function tend to die on the same
+  test, so a kill found by a slow test is found once, not once per mutant.
+
+Each forked test session appends one line to ``mutants/mutant-log.jsonl``: the mutant,
+the test that killed it (or none), how many tests ran and its CPU seconds. That is the
+kill history the ordering reads, and what ``benchmarks/mutation.py`` reports the cost
+from.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+from collections import Counter
+
+import mutmut.__main__ as mutmut_main
+from mutmut.runners.harness import PytestRunner
+from mutmut.utils.file_utils import change_cwd
+
+from benchmarks.mutation import (
+    MUTANTS,
+    equivalent_mutants,
+    import_time_functions,
+    mutant_function,
+)
+
+#: One JSON object per forked test session (see the module docstring).
+MUTANT_LOG = MUTANTS / "mutant-log.jsonl"
+#: The functions that run at import, as the probe found them (read by the re-test).
+IMPORT_TIME_FUNCTIONS = MUTANTS / "import-time-functions.json"
+#: mutmut's exit code for a mutant it did not run ("skipped").
+SKIPPED = 34
+
+
+def module_of(name):
+    """``cms.api.pages.x_resolve_page__mutmut_3`` → ``cms.api.pages``."""
+    return mutant_function(name).rsplit(".", 1)[0]
+
+
+def kill_history():
+    """``(kills by function, kills by module)``: Counters of killing test ids."""
+    by_function, by_module = {}, {}
+    if MUTANT_LOG.exists():
+        for line in MUTANT_LOG.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line being written by another session
+            if entry.get("killer"):
+                name = entry["mutant"]
+                by_function.setdefault(mutant_function(name), Counter())[entry["killer"]] += 1
+                by_module.setdefault(module_of(name), Counter())[entry["killer"]] += 1
+    return by_function, by_module
+
+
+def killers_first(mutant_name, tests):
+    """``tests`` (fastest first) with earlier killers of this function, then of this
+    module, moved to the front, most kills first."""
+    by_function, by_module = kill_history()
+    same_function = by_function.get(mutant_function(mutant_name), Counter())
+    same_module = by_module.get(module_of(mutant_name), Counter())
+    position = {test: index for index, test in enumerate(tests)}
+    return sorted(
+        tests,
+        key=lambda test: (-same_function[test], -same_module[test], position[test]),
+    )
+
+
+class _SessionLog:
+    """A pytest plugin for one mutant's session: which test failed first, and the cost."""
+
+    def __init__(self, mutant_name):
+        self.mutant_name = mutant_name
+        self.killer = None
+        self.ran = 0
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call":
+            self.ran += 1
+        if report.failed and self.killer is None:
+            self.killer = report.nodeid
+
+    def pytest_sessionfinish(self, session):
+        usage = resource.getrusage(resource.RUSAGE_SELF)  # this forked session's own
+        entry = {
+            "mutant": self.mutant_name,
+            "killer": self.killer,
+            "tests": self.ran,
+            "cpu": round(usage.ru_utime + usage.ru_stime, 2),
+        }
+        with MUTANT_LOG.open("a") as log:
+            log.write(json.dumps(entry) + "\n")
+
+
+def _run_tests(self, *, mutant_name, tests):
+    """``PytestRunner.run_tests``, killers first and logged (clean runs unchanged)."""
+    if not mutant_name:
+        with change_cwd("mutants"):
+            return int(self.execute_pytest(self._pytest_args_regular_run(tests)))
+    tests = killers_first(mutant_name, list(tests))
+    with change_cwd("mutants"):
+        return int(
+            self.execute_pytest(
+                self._pytest_args_regular_run(tests), plugins=[_SessionLog(mutant_name)]
+            )
+        )
+
+
+def main(names):
+    env = dict(os.environ)
+    equivalent = equivalent_mutants()
+    fresh_stats = []
+    collect_source_file_mutation_data = mutmut_main.collect_source_file_mutation_data
+    run_stats_collection = mutmut_main.run_stats_collection
+    get_mutant_runner = mutmut_main.get_mutant_runner
+
+    def collect(*, mutant_names):
+        mutants, by_path = collect_source_file_mutation_data(mutant_names=mutant_names)
+        at_import = import_time_functions(env)
+        IMPORT_TIME_FUNCTIONS.write_text(json.dumps(sorted(at_import)))
+        kept = []
+        for data, name, result in mutants:
+            if name in equivalent:
+                data.exit_code_by_key[name] = SKIPPED
+                data.save()
+            elif mutant_function(name) not in at_import:
+                kept.append((data, name, result))
+        print(
+            f"    {len(mutants) - len(kept)} of {len(mutants)} mutants left to the fresh-process"
+            " re-test or listed as equivalent"
+        )
+        return kept, by_path
+
+    def stats_collection(runner, tests=None):
+        if not tests:
+            fresh_stats.append(True)
+        return run_stats_collection(runner, tests)
+
+    def mutant_runner(max_workers=1):
+        runner = get_mutant_runner(max_workers)
+        run_clean_tests = runner.run_clean_tests
+
+        def clean_tests(tests):
+            if fresh_stats and not names:
+                print("    (skipped: the stats run just ran every test)")
+                return 0
+            return run_clean_tests(tests)
+
+        runner.run_clean_tests = clean_tests
+        return runner
+
+    mutmut_main.collect_source_file_mutation_data = collect
+    mutmut_main.run_stats_collection = stats_collection
+    mutmut_main.get_mutant_runner = mutant_runner
+    PytestRunner.run_tests = _run_tests
+    started = time.monotonic()
+    try:
+        mutmut_main._run(names, None)
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise
+    print(f"mutmut run: {(time.monotonic() - started) / 60:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
