@@ -113,6 +113,39 @@ def test_each_operation_of_a_batch_counts_and_a_batch_that_does_not_fit_is_refus
     assert singles == [200] * 5 + [429]  # the refused batch charged nothing
 
 
+@pytest.mark.parametrize(
+    ("earlier", "cost", "retry_after"),
+    [
+        # 1 request at 0:00 and 9 at 0:30: one more fits once the 0:00-0:05 slot has left
+        # the last minute (at 1:05), not once every earlier request has.
+        ({0: 1, 30: 9}, 1, 25),
+        # 2 at 0:00 and 8 at 0:30: a batch of 5 fits only when both slots have left.
+        ({0: 2, 30: 8}, 5, 55),
+        # 3 at 0:30: a batch of the whole limit fits once that slot has left, not a whole
+        # window from now.
+        ({30: 3}, 10, 55),
+    ],
+)
+def test_retry_after_is_when_the_refused_request_fits_again(
+    client, counted_in, earlier, cost, retry_after
+):
+    with limited(requests=10, window=60, **counted_in):
+        for second, count in earlier.items():
+            with at(second):
+                assert statuses(client, count) == [200] * count
+        with at(40):
+            refused = post(client, [QUERY] * cost if cost > 1 else QUERY)
+        with at(40 + retry_after - 1):
+            still_refused = post(client, [QUERY] * cost if cost > 1 else QUERY)
+        with at(40 + retry_after):
+            admitted = post(client, [QUERY] * cost if cost > 1 else QUERY)
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(retry_after)
+    assert still_refused.status_code == 429
+    assert admitted.status_code == 200
+
+
 def test_the_per_process_counts_forget_the_least_recently_seen_client_first(
     client, counted_in, monkeypatch
 ):
