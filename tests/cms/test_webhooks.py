@@ -35,8 +35,12 @@ def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on
     expected = hmac.new(endpoint.secret.encode(), request["body"], hashlib.sha256).hexdigest()
     assert request["headers"]["X-CMS-Signature"] == f"sha256={expected}"
     assert request["headers"]["Content-Type"] == "application/json"
-    payload = json.loads(request["body"])
     delivery = WebhookDelivery.objects.get()
+    # What a receiver routes and deduplicates on, without parsing the body.
+    assert request["headers"]["X-CMS-Event"] == "publish"
+    assert request["headers"]["X-CMS-Delivery"] == str(delivery.delivery_id)
+    assert request["headers"]["User-Agent"] == "research-cms-webhooks/1"
+    payload = json.loads(request["body"])
     assert payload == {
         "event": "publish",
         "model": "research.publication",
