@@ -6,7 +6,7 @@ Organizations, teams and people are the shared people directory (``home``).
 from wagtail import hooks
 
 
-@hooks.register("register_schema_query")
+@hooks.register("register_public_api_query")
 def register_careers_queries(query_mixins):
     from .api.schema import CareersQueries
 

@@ -12,14 +12,6 @@ from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .visibility import is_public
 
 
-@hooks.register("register_schema_query", order=100)
-def register_preview_query(query_mixins):
-    """Last, so every app has registered its previewable types (see cms.api.preview)."""
-    from .api.preview import preview_query
-
-    query_mixins.append(preview_query())
-
-
 @hooks.register("before_serve_document", order=-1)
 def refuse_non_public_document(document, request):
     """A document the public may not see (``cms.visibility``: an embargoed paper's PDF,

@@ -98,7 +98,7 @@ class ResearchViewSetGroup(SnippetViewSetGroup):
 register_snippet(ResearchViewSetGroup)
 
 
-@hooks.register("register_schema_query")
+@hooks.register("register_public_api_query")
 def register_research_queries(query_mixins):
     from .api.schema import PublicationQueries
 

@@ -1,2 +1,2 @@
 """Shared GraphQL machinery. Imports no app: apps plug their fields in through
-Wagtail's ``register_schema_query`` hook."""
+the ``register_public_api_query`` Wagtail hook (``cms.api.schema``)."""

@@ -3,7 +3,7 @@
 Our own types, fields and arguments are described where they are declared
 (graphene's ``description=``, grapple's ``GraphQLString(..., description=...)``,
 a block's ``Meta.graphql_description``). Grapple's generated members (StreamField
-block types, the image and rendition types, the page root fields' arguments)
+block types, the image and rendition types)
 have no declaration of ours to carry a text, so ``GRAPPLE_DESCRIPTIONS`` holds
 them as data and ``describe_schema`` sets them on the built schema, once, when
 ``cms.api.schema`` builds it. Nothing else in the project rewrites descriptions.
@@ -14,7 +14,7 @@ Three rules fill in the rest:
 * a field (or argument) of a type that implements an interface and has no text
   of its own takes the interface's (a page's ``id``, a block's ``blockType``);
 * an entry of ``GRAPPLE_DESCRIPTIONS`` replaces grapple's text where that text
-  is not true of this API (``page(token:)``).
+  is not true of this API (``ImageObjectType.rendition(max)``, …).
 
 ``tests/cms/test_schema_descriptions.py`` fails on any undescribed member and on
 any entry here that names a member the schema does not have, so a grapple
@@ -70,33 +70,6 @@ _BLOCK_VALUE = {
 #: type itself, ``"name"`` a field or enum value, ``"name(argument)"`` an argument.
 #: Every entry must name a member of the built schema (the test checks it).
 GRAPPLE_DESCRIPTIONS = {
-    "Query": {
-        "page": (
-            "One published, public page, by `id`, `slug` or `urlPath` (pass one), or the "
-            "draft behind a preview `token`. Null when no public page matches."
-        ),
-        "page(id)": (
-            "The page's `id` (its global id) or `databaseId`; other values, and another "
-            "type's global id, are refused with BAD_USER_INPUT."
-        ),
-        "page(slug)": (
-            "The page's slug. Slugs are unique among siblings only: with several matches, "
-            "the shallowest page (then the first in tree order) is returned."
-        ),
-        "page(urlPath)": (
-            "The page's path below its site's root, e.g. `/careers/stories/` (the trailing "
-            "slash is optional). Without `site` or `inSite`, the shallowest public page "
-            "with that path under any site."
-        ),
-        "page(token)": (
-            "A preview token from the admin's preview (see `preview`): returns that draft "
-            "of a page, published or not. An invalid or expired token is a FORBIDDEN error."
-        ),
-        "page(site)": (
-            "Only a page of the site with this hostname (add `:port` when two sites share "
-            "a hostname); an unknown hostname is refused with BAD_USER_INPUT."
-        ),
-    },
     "StreamFieldInterface": {
         "": (
             "One block of a StreamField (a story's `body`). Query the concrete types with "

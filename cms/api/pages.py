@@ -190,32 +190,64 @@ PAGES_ARGUMENTS = {
 }
 
 
-def public_pages_query(grapple_mixin):
-    """Grapple's ``page`` root field gated by ``public_pages``, and ``pages`` as a connection.
+class PageQueries:
+    """The ``page`` and ``pages`` root fields, gated by ``public_pages``.
 
-    Grapple's own gate is ``live().public()``; an expired page stays live until
-    the scheduler runs, so both fields use ``public_pages`` instead. The resolvers
-    are module functions, not methods of this class built once at import: mutation
+    Declared here rather than taken from grapple's ``PagesQuery``: grapple's gate is
+    ``live().public()`` (an expired page stays live until the scheduler runs), its
+    ``pages`` pages with ``limit``/``offset`` and its ``page(token:)`` reads
+    wagtail-headless-preview's tokens. The resolvers are module functions: mutation
     testing (``make mutation``) can only swap in a changed function when it is called.
     """
 
-    class PublicPagesQuery(grapple_mixin):
-        pages = graphene.Field(
-            PageConnection,
-            required=True,
-            description="Published, public pages: filter by type, site, place in the tree, "
-            "menu flag and search; sort and page with cursors. Without `first`/`last`, "
-            "returns the first 12.",
-            **PAGES_ARGUMENTS,
-        )
+    pages = graphene.Field(
+        PageConnection,
+        required=True,
+        description="Published, public pages: filter by type, site, place in the tree, "
+        "menu flag and search; sort and page with cursors. Without `first`/`last`, "
+        "returns the first 12.",
+        **PAGES_ARGUMENTS,
+    )
+    page = graphene.Field(
+        PublicPageInterface,
+        description="One published, public page, by `id`, `slug` or `urlPath` (pass one), or "
+        "the draft behind a preview `token`. Null when no public page matches.",
+        id=graphene.ID(
+            description="The page's `id` (its global id) or `databaseId`; other values, and "
+            "another type's global id, are refused with BAD_USER_INPUT."
+        ),
+        slug=graphene.String(
+            description="The page's slug. Slugs are unique among siblings only: with several "
+            "matches, the shallowest page (then the first in tree order) is returned."
+        ),
+        url_path=graphene.String(
+            description="The page's path below its site's root, e.g. `/careers/stories/` (the "
+            "trailing slash is optional). Without `site` or `inSite`, the shallowest public "
+            "page with that path under any site."
+        ),
+        token=graphene.String(
+            description="A preview token from the admin's preview (see `preview`): returns that "
+            "draft of a page, published or not. An invalid or expired token is a FORBIDDEN "
+            "error."
+        ),
+        content_type=graphene.String(
+            description="Filter by content type using the app.ModelName notation. e.g. "
+            "`myapp.BlogPage`"
+        ),
+        in_site=graphene.Boolean(
+            default_value=False, description="Filter to pages in the current site only."
+        ),
+        site=graphene.String(
+            description="Only a page of the site with this hostname (add `:port` when two "
+            "sites share a hostname); an unknown hostname is refused with BAD_USER_INPUT."
+        ),
+    )
 
-        def resolve_pages(self, info, **kwargs):
-            return resolve_public_pages(info, **kwargs)
+    def resolve_pages(self, info, **kwargs):
+        return resolve_public_pages(info, **kwargs)
 
-        def resolve_page(self, info, **kwargs):
-            return resolve_public_page(info, **kwargs)
-
-    return PublicPagesQuery
+    def resolve_page(self, info, **kwargs):
+        return resolve_public_page(info, **kwargs)
 
 
 def resolve_public_pages(

@@ -1,10 +1,10 @@
-"""The public schema: grapple's page queries plus each app's fields, minus what would leak.
+"""The public schema: the page root fields, each app's fields and the node and preview fields.
 
-Apps add root fields through Wagtail's ``register_schema_query`` hook (see
-``research/wagtail_hooks.py``). Grapple's own hook adds generic queries too;
-only ``page`` and ``pages`` are kept (behind ``cms.visibility``; ``pages`` as a
-cursor connection, ``cms.api.pages``). The others are left out, because a
-frontend of this site does not need them:
+Apps add root fields through the ``register_public_api_query`` Wagtail hook
+(``QUERY_HOOK``; see ``research/wagtail_hooks.py``). ``page`` and ``pages`` are
+declared in ``cms.api.pages`` (behind ``cms.visibility``; ``pages`` as a cursor
+connection). Grapple's own root fields (its ``register_schema_query`` hook) are
+not used, because a frontend of this site does not need them:
 
 * ``snippets`` and ``search`` read snippets through bare ``objects`` (drafts
   included) and search every model;
@@ -38,52 +38,21 @@ from .absolute_urls import rebase_grapple_media_urls
 from .descriptions import describe_schema
 from .images import guard_image_renditions
 from .nodes import NodeQueries, implement_node_types, retain_schema_node_kinds
-from .pages import PublicPageInterface, public_pages_query
+from .pages import PageQueries, PublicPageInterface
+from .preview import preview_query
 from .rich_text import hide_private_rich_text_links
 from .visibility import gate_chooser_blocks, gate_media_fields, withhold_fields
 
-#: Root fields grapple offers that the public API must not expose.
-WITHHELD_ROOT_FIELDS = frozenset(
-    {
-        "snippets",
-        "search",
-        "settings",
-        "setting",
-        "redirects",
-        "collections",
-        "images",
-        "image",
-        "image_type",
-        "documents",
-        "document",
-        "document_type",
-        "sites",
-        "site",
-        "tags",
-        "tag",
-    }
-)
+#: The Wagtail hook through which each app adds its root fields (a list of query
+#: mixins, as grapple's ``register_schema_query``; grapple's own mixins are not used).
+QUERY_HOOK = "register_public_api_query"
 
 
-def _withheld(mixin):
-    names = {name for klass in getattr(mixin, "__mro__", (mixin,)) for name in vars(klass)}
-    return bool(names & WITHHELD_ROOT_FIELDS)
-
-
-def query_mixins():
+def app_query_mixins():
     mixins = []
-    for register in hooks.get_hooks("register_schema_query"):
+    for register in hooks.get_hooks(QUERY_HOOK):
         register(mixins)
-    mixins = [mixin for mixin in mixins if mixin is not graphene.ObjectType]
-    return [
-        public_pages_query(mixin) if _defines(mixin, "resolve_pages") else mixin
-        for mixin in mixins
-        if not _withheld(mixin)
-    ]
-
-
-def _defines(mixin, name):
-    return isinstance(mixin, type) and name in vars(mixin)
+    return mixins
 
 
 def _allowed_page_fields(page_type):
@@ -148,7 +117,13 @@ def schema_types():
     """Types the schema must know that no field names: page types and used block types."""
     block_types = set(registry.streamfield_blocks.values())
     return [
-        *(kind for kind in registry.models.values() if kind not in block_types),
+        *registry.pages.values(),
+        FallbackPageType,  # grapple's type of a page whose model has no type of its own
+        *(
+            kind
+            for kind in registry.models.values()
+            if kind not in block_types and kind not in registry.pages.values()
+        ),
         *streamfield_block_types(),
     ]
 
@@ -162,7 +137,11 @@ def build_schema():
     rebase_grapple_media_urls()
     implement_node_types()
 
-    class Query(*query_mixins(), NodeQueries, graphene.ObjectType):
+    # The preview union is built after the apps' mixins: importing them registers
+    # their previewable types (cms.api.preview.register_preview_type).
+    class Query(
+        *app_query_mixins(), PageQueries, preview_query(), NodeQueries, graphene.ObjectType
+    ):
         """Read-only public API: published content only."""
 
     built = graphene.Schema(
