@@ -173,9 +173,8 @@ def paginate(
         for name, cursor in (("after", after), ("before", before))
         if cursor is not None
     }
-    for name, payload in bounds.items():
-        expected = "k" if ordering.keyset else "p"
-        if expected not in payload:
+    for name, cursor in bounds.items():
+        if (cursor.key if ordering.keyset else cursor.position) is None:
             raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
     count_total = count_total or queryset.count
     if ordering.keyset:
@@ -188,9 +187,9 @@ def paginate(
 def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
     bounded = queryset
     if "after" in bounds:
-        bounded = bounded.filter(ordering.beyond(bounds["after"]["k"], forward=True))
+        bounded = bounded.filter(ordering.beyond(bounds["after"].key, forward=True))
     if "before" in bounds:
-        bounded = bounded.filter(ordering.beyond(bounds["before"]["k"], forward=False))
+        bounded = bounded.filter(ordering.beyond(bounds["before"].key, forward=False))
     rows = list(
         bounded.order_by(*ordering.order_by(reverse=not window.forward))[: window.size + 1]
     )
@@ -236,18 +235,18 @@ def _known_position(window, bounds, row_count):
     if window.forward and "after" not in bounds:
         return 0
     cursor = bounds.get("after") if window.forward else bounds.get("before")
-    if cursor is None or "n" not in cursor:
+    if cursor is None or cursor.index is None:
         return None
     version = content_version()  # None while the cache is down: nothing can be trusted
-    if version is None or cursor.get("g") != version:
+    if version is None or cursor.version != version:
         return None
-    return cursor["n"] + 1 if window.forward else max(cursor["n"] - row_count, 0)
+    return cursor.index + 1 if window.forward else max(cursor.index - row_count, 0)
 
 
 def _position_page(queryset, ordering, window, bounds, fingerprint):
     ordered = queryset.order_by(*ordering.order_by())
-    start = bounds["after"]["p"] + 1 if "after" in bounds else 0
-    stop = bounds["before"]["p"] if "before" in bounds else None
+    start = bounds["after"].position + 1 if "after" in bounds else 0
+    stop = bounds["before"].position if "before" in bounds else None
     total = None
     if window.forward:
         end = start + window.size + 1 if stop is None else min(stop, start + window.size + 1)

@@ -9,6 +9,7 @@ rather than silently returning a wrong page.
 
 import hashlib
 import json
+from dataclasses import asdict, dataclass
 
 from django.core import signing
 
@@ -17,42 +18,66 @@ from .errors import UserInputError
 SALT = "cms.api.cursor"
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """What a cursor carries, under readable names in its signed JSON.
+
+    Cursors issued before these names (one-letter keys) are refused as not valid,
+    with the same coded error as a tampered one: a client starts again without one.
+    """
+
+    #: The name of the ordering it was issued for (``Ordering.name``).
+    sort: str
+    #: ``fingerprint(...)`` of the search and filters it was issued for.
+    filters: str
+    #: A keyset cursor: the row's sort key values, ending in its id.
+    key: list | None = None
+    #: An offset cursor (orders SQL cannot compare, e.g. relevance): the row's position.
+    position: int | None = None
+    #: The row's index in the list, when known, and the content version it was
+    #: known under: valid while that version lasts (``connection._known_position``).
+    index: int | None = None
+    version: str | int | None = None
+
+
 def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, version=None):
     """``values``: keyset sort key; ``position``: offset cursor; ``index``/``version``:
     the row's index when it was known, valid while content is unchanged."""
-    payload = {"s": sort, "f": fingerprint}
-    if values is not None:
-        payload["k"] = list(values)
-    if position is not None:
-        payload["p"] = position
-    if index is not None:
-        payload["n"] = index
-        payload["g"] = version
+    cursor = Cursor(
+        sort=sort,
+        filters=fingerprint,
+        key=None if values is None else list(values),
+        position=position,
+        index=index,
+        version=None if index is None else version,
+    )
+    payload = {name: value for name, value in asdict(cursor).items() if value is not None}
     return signing.dumps(payload, salt=SALT, compress=False)
 
 
 def decode_cursor(cursor, *, sort, fingerprint, argument):
-    """Return the cursor's payload, or raise a coded error naming ``argument``."""
+    """Return the ``Cursor``, or raise a coded error naming ``argument``."""
     try:
         payload = signing.loads(cursor, salt=SALT)
+        decoded = Cursor(**payload)
     except (signing.BadSignature, ValueError, TypeError):
         raise UserInputError(
             f"The `{argument}` cursor is not valid. Use a cursor exactly as the API returned it.",
             field=argument,
         ) from None
-    if not isinstance(payload, dict) or payload.get("s") != sort:
+    if decoded.sort != sort:
         raise UserInputError(
             f"The `{argument}` cursor was issued for a different sort order. "
             "Start again without a cursor when you change the sort.",
             field=argument,
         )
-    if payload.get("f") != fingerprint:
+    if decoded.filters != fingerprint:
         raise UserInputError(
             f"The `{argument}` cursor was issued for a different search or filter. "
             "Start again without a cursor when you change the search or filters.",
             field=argument,
         )
-    return payload
+    return decoded
 
 
 def fingerprint(*parts):

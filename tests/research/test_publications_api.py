@@ -501,7 +501,7 @@ def tamper(cursor):
     payload, timestamp, signature = cursor.split(":")
     padded = payload + "=" * (-len(payload) % 4)
     data = json.loads(base64.urlsafe_b64decode(padded))
-    data["k"][-1] = data["k"][-1] + 1
+    data["key"][-1] = data["key"][-1] + 1
     forged = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
     return f"{forged.decode().rstrip('=')}:{timestamp}:{signature}"
 
@@ -564,6 +564,30 @@ def test_a_cursor_is_refused_outside_the_list_it_was_issued_for(
 
     # Then: the API refuses it rather than returning a wrong page.
     assert_bad_user_input(body, field=argument)
+
+
+def test_a_cursor_with_the_old_one_letter_fields_is_refused(client):
+    # Given: a correctly signed cursor in the format used before readable field names
+    # ({"s": sort, "f": filters, "k": key}), for a row the list does have.
+    from django.core import signing
+
+    from cms.api.cursors import SALT, decode_cursor
+
+    issued = publications(client, first=2)["edges"][1]["cursor"]
+    current = signing.loads(issued, salt=SALT)
+    old = signing.dumps(
+        {"s": current["sort"], "f": current["filters"], "k": current["key"]}, salt=SALT
+    )
+    assert decode_cursor(
+        issued, sort=current["sort"], fingerprint=current["filters"], argument="after"
+    ).key
+
+    # When: it is used.
+    body = gql(client, PUBLICATION_PAGE, {"after": old, "first": 3})
+
+    # Then: it is refused as not valid (a client starts again without a cursor).
+    assert_bad_user_input(body, field="after")
+    assert "not valid" in body["errors"][0]["message"]
 
 
 def test_the_tamper_helper_only_changes_the_payload(client):
