@@ -23,29 +23,27 @@ from .rich_text import remember_links
 def bind_in_bulk(stream_values, request=None):
     """Convert every block of ``stream_values`` (StreamValues of one StreamField).
 
-    Reaches into ``StreamValue``'s private ``_raw_data``/``_bound_blocks``: Wagtail
-    has no public way to batch across streams; its own ``_prefetch_blocks`` does the
-    same per stream.
+    Through Wagtail's public ``StreamValue`` API only: ``raw_data`` (the stored
+    blocks) and item assignment of a ``StreamChild``, so a block read later is the
+    one converted here. Wagtail converts one stream at a time (its own
+    ``_prefetch_blocks``); this does the same conversion across every stream.
     """
     streams = [stream for stream in stream_values if stream is not None and len(stream)]
     if not streams:
         return
+    stored = [(stream, list(stream.raw_data)) for stream in streams]
     for type_name, child_block in streams[0].stream_block.child_blocks.items():
         pending = [
-            (stream, index)
-            for stream in streams
-            for index, raw in enumerate(stream._raw_data)
-            if stream._bound_blocks[index] is None and raw["type"] == type_name
+            (stream, index, raw)
+            for stream, raws in stored
+            for index, raw in enumerate(raws)
+            if raw["type"] == type_name
         ]
         if not pending:
             continue
-        values = child_block.bulk_to_python(
-            [stream._raw_data[index]["value"] for stream, index in pending]
-        )
-        for (stream, index), value in zip(pending, values, strict=True):
-            stream._bound_blocks[index] = StreamValue.StreamChild(
-                child_block, value, id=stream._raw_data[index].get("id")
-            )
+        values = child_block.bulk_to_python([raw["value"] for _stream, _index, raw in pending])
+        for (stream, index, raw), value in zip(pending, values, strict=True):
+            stream[index] = StreamValue.StreamChild(child_block, value, id=raw.get("id"))
     values = [
         value for stream in streams for child in stream for value in leaf_values(child.value)
     ]
