@@ -11,12 +11,11 @@ an answer with someone else's URLs.
 
 Grapple and Wagtail make their media URLs absolute on ``WAGTAILADMIN_BASE_URL``
 (image ``url``/``src``/``srcSet``, rendition ``url``, document ``url``);
-``rebase_grapple_media_urls`` moves those onto the same base.
+``rebased``/``rebased_srcset`` move those onto the same base (plugged into grapple's
+resolvers by ``cms.api.upstream_patches.rebase_media_urls``).
 """
 
 from django.conf import settings
-from grapple.types.documents import DocumentObjectType
-from grapple.types.images import ImageObjectType, ImageRenditionObjectType
 
 
 def configured_base_url():
@@ -47,7 +46,7 @@ def cache_variant(request):
     return "" if configured_base_url() else public_base_url(request)
 
 
-def _rebased(url, request):
+def rebased(url, request):
     """A URL Wagtail or grapple made absolute on ``WAGTAILADMIN_BASE_URL``, on the public base."""
     admin_base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     if url and url.startswith(admin_base + "/"):
@@ -55,29 +54,8 @@ def _rebased(url, request):
     return url
 
 
-def _rebased_srcset(srcset, request):
+def rebased_srcset(srcset, request):
     if not srcset:
         return srcset
     entries = [entry.rsplit(" ", 1) for entry in srcset.split(", ") if entry]
-    return ", ".join(f"{_rebased(url, request)} {width}" for url, width in entries)
-
-
-def _rebasing(resolver, rebase):
-    def resolve(instance, info, *args, **kwargs):
-        return rebase(resolver(instance, info, *args, **kwargs), info.context)
-
-    return staticmethod(resolve)
-
-
-def rebase_grapple_media_urls():
-    """Wrap grapple's media URL resolvers; called once before the schema is built."""
-    if getattr(ImageObjectType, "_urls_rebased", False):
-        return
-    ImageObjectType.resolve_url = _rebasing(ImageObjectType.resolve_url, _rebased)
-    ImageObjectType.resolve_src = _rebasing(ImageObjectType.resolve_src, _rebased)
-    ImageObjectType.resolve_src_set = _rebasing(ImageObjectType.resolve_src_set, _rebased_srcset)
-    ImageRenditionObjectType.resolve_url = _rebasing(
-        ImageRenditionObjectType.resolve_url, _rebased
-    )
-    DocumentObjectType.resolve_url = _rebasing(DocumentObjectType.resolve_url, _rebased)
-    ImageObjectType._urls_rebased = True
+    return ", ".join(f"{rebased(url, request)} {width}" for url, width in entries)

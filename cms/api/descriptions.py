@@ -5,8 +5,9 @@ Our own types, fields and arguments are described where they are declared
 a block's ``Meta.graphql_description``). Grapple's generated members (StreamField
 block types, the image and rendition types)
 have no declaration of ours to carry a text, so ``GRAPPLE_DESCRIPTIONS`` holds
-them as data and ``describe_schema`` sets them on the built schema, once, when
-``cms.api.schema`` builds it. Nothing else in the project rewrites descriptions.
+them as data and ``cms.api.upstream_patches.describe_schema`` sets them on the
+built schema, once, when ``cms.api.schema`` builds it. Nothing else in the project
+rewrites descriptions.
 
 Three rules fill in the rest:
 
@@ -27,7 +28,6 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
 )
-from grapple.registry import registry
 
 from .images import allowed_filters
 
@@ -230,17 +230,17 @@ GRAPPLE_DESCRIPTIONS = {
 }
 
 
-def _members(graphql_type):
+def members(graphql_type):
     """``{"name": member}`` of a type: fields, arguments (``"field(arg)"``) or enum values."""
     if isinstance(graphql_type, GraphQLEnumType):
         return dict(graphql_type.values)
-    members = {}
+    found = {}
     if isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
         for name, field in graphql_type.fields.items():
-            members[name] = field
+            found[name] = field
             for arg_name, arg in getattr(field, "args", {}).items():
-                members[f"{name}({arg_name})"] = arg
-    return members
+                found[f"{name}({arg_name})"] = arg
+    return found
 
 
 def stale_descriptions(graphql_schema):
@@ -251,35 +251,6 @@ def stale_descriptions(graphql_schema):
         if graphql_type is None:
             stale.append(type_name)
             continue
-        members = _members(graphql_type)
-        stale += [f"{type_name}.{name}" for name in entries if name and name not in members]
+        type_members = members(graphql_type)
+        stale += [f"{type_name}.{name}" for name in entries if name and name not in type_members]
     return stale
-
-
-def describe_schema(graphql_schema):
-    """Set the descriptions grapple leaves out; called once, on the built schema."""
-    for type_name, entries in GRAPPLE_DESCRIPTIONS.items():
-        graphql_type = graphql_schema.get_type(type_name)
-        if graphql_type is None:
-            continue
-        members = _members(graphql_type)
-        for name, text in entries.items():
-            target = graphql_type if not name else members.get(name)
-            if target is not None:
-                target.description = text
-    for page_type in registry.pages.values():
-        graphql_type = graphql_schema.get_type(page_type._meta.name)
-        if graphql_type is not None and not graphql_type.description:
-            graphql_type.description = (page_type._meta.model.__doc__ or "").strip() or None
-    for graphql_type in graphql_schema.type_map.values():
-        if isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType):
-            _inherit_from_interfaces(graphql_type)
-
-
-def _inherit_from_interfaces(graphql_type):
-    """Fields and arguments without a description take their interface's."""
-    for interface in graphql_type.interfaces:
-        inherited = _members(interface)
-        for name, member in _members(graphql_type).items():
-            if not member.description and name in inherited:
-                member.description = inherited[name].description

@@ -5,11 +5,11 @@ letting a client ask for any ``rendition(width: …)`` or ``srcSet(sizes: […])
 would let anyone fill the disk and the CPU. Only ``GRAPPLE["ALLOWED_IMAGE_FILTERS"]``
 is made; grapple itself answers anything else with an internal error (``rendition``)
 or drops it silently (``srcSet``): here both are a BAD_USER_INPUT error that lists
-what is allowed.
+what is allowed (checked in grapple's resolvers: ``cms.api.upstream_patches``).
 """
 
 from grapple.settings import grapple_settings
-from grapple.types.images import ImageObjectType, rendition_allowed
+from grapple.types.images import rendition_allowed
 
 from .errors import UserInputError
 
@@ -26,26 +26,16 @@ def _refuse(argument, asked):
     )
 
 
-def guard_image_renditions():
-    """Wrap grapple's image resolvers; called before the schema is built."""
-    if getattr(ImageObjectType, "_renditions_guarded", False):
-        return
-    resolve_rendition = ImageObjectType.resolve_rendition
-    resolve_src_set = ImageObjectType.resolve_src_set
+def check_rendition(arguments):
+    """Refuse a ``rendition(...)`` whose filter is not offered."""
+    spec = "|".join(f"{key}-{value}" for key, value in arguments.items() if key != "preserve_svg")
+    if not rendition_allowed(spec):
+        _refuse("rendition", spec)
 
-    def checked_rendition(instance, info, **kwargs):
-        spec = "|".join(f"{key}-{value}" for key, value in kwargs.items() if key != "preserve_svg")
-        if not rendition_allowed(spec):
-            _refuse("rendition", spec)
-        return resolve_rendition(instance, info, **kwargs)
 
-    def checked_src_set(instance, info, sizes, format=None, **kwargs):
-        suffix = f"|format-{format}" if format else ""
-        for width in sizes:
-            if width is None or not rendition_allowed(f"width-{width}{suffix}"):
-                _refuse("srcSet", f"width-{width}{suffix}")
-        return resolve_src_set(instance, info, sizes, format, **kwargs)
-
-    ImageObjectType.resolve_rendition = staticmethod(checked_rendition)
-    ImageObjectType.resolve_src_set = staticmethod(checked_src_set)
-    ImageObjectType._renditions_guarded = True
+def check_src_set(sizes, format=None):
+    """Refuse a ``srcSet(...)`` with a width (or format) not offered."""
+    suffix = f"|format-{format}" if format else ""
+    for width in sizes:
+        if width is None or not rendition_allowed(f"width-{width}{suffix}"):
+            _refuse("srcSet", f"width-{width}{suffix}")

@@ -140,16 +140,16 @@ def node_type_of(instance):
 
 
 def _make_node(graphene_type):
-    """Add ``Node`` to a type built elsewhere (grapple's), before the schema is built:
-    its ``id`` becomes the global id and its numeric id moves to ``databaseId``."""
-    meta = graphene_type._meta
-    if Node not in meta.interfaces:
-        # graphene freezes a type's options once its class exists, and grapple offers no
-        # way to add an interface to every page type (only per model, `graphql_interfaces`)
-        # or to its image and document types; the schema is not built yet, so this holds.
-        object.__setattr__(meta, "interfaces", (*meta.interfaces, Node))
-    meta.fields["id"] = Node._meta.fields["id"]
-    meta.fields.setdefault("database_id", database_id_field().mount_as(graphene.Field))
+    """``Node`` added to a type grapple built: its ``id`` becomes the global id and its
+    numeric id moves to ``databaseId`` (``cms.api.upstream_patches``)."""
+    from .upstream_patches import add_node_interface
+
+    add_node_interface(
+        graphene_type,
+        Node,
+        Node._meta.fields["id"],
+        database_id_field().mount_as(graphene.Field),
+    )
 
 
 def implement_node_types():

@@ -31,7 +31,8 @@ from .page_arguments import page_id, page_types_q, requested_site
 from .prefetch import selected_paths
 from .search import parse_search, sort_name_for
 
-#: Grapple's page relations that the public page interface leaves out (see above).
+#: Grapple's page relations that the public page interface leaves out (see above;
+#: removed by ``cms.api.upstream_patches.withhold_page_relations``).
 WITHHELD_PAGE_RELATIONS = (
     "children",
     "siblings",
@@ -106,10 +107,6 @@ def public_parents(pages):
         parent.path: parent
         for parent in public_pages(Page.objects.filter(path__in=paths)).specific()
     }
-
-
-for _name in WITHHELD_PAGE_RELATIONS:
-    PublicPageInterface._meta.fields.pop(_name, None)
 
 
 class PageSort(graphene.Enum):

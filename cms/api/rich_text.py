@@ -7,6 +7,7 @@ stored form). Here every page and document link and every embedded image is
 checked against ``cms.visibility``: a public one is rendered with its URL, a
 non-public one loses its tag (the link text stays; no URL, no id).
 
+Grapple's rich text resolvers call ``public_html`` (``cms.api.upstream_patches``).
 The answers are remembered for the request, and ``remember_links`` checks the
 rich text of a whole list of objects at once, so a page of stories costs one
 query per kind of link, not one per paragraph.
@@ -15,7 +16,6 @@ query per kind of link, not one per paragraph.
 import re
 
 from django.utils.html import escape
-from grapple.types.rich_text import RichText
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -100,25 +100,3 @@ def public_source(source, request=None):
 def public_html(source, request=None):
     """Rich text as HTML for the public."""
     return expand_db_html(public_source(source, request))
-
-
-def hide_private_rich_text_links():
-    """Make grapple render every rich text through ``public_html``; called before the
-    schema is built. ``RichTextBlock.value`` gets the request (remembered lookups);
-    the ``RichText`` scalar, used by rich text model fields, checks on its own."""
-    from grapple.registry import registry
-    from wagtail.blocks import RichTextBlock
-
-    if getattr(RichText, "_public_links_only", False):
-        return
-    block_type = registry.streamfield_blocks[RichTextBlock]
-    block_type.resolve_value = lambda block, info, **kwargs: public_html(
-        block.value.source, info.context
-    )
-
-    def serialize(value):
-        source = value if isinstance(value, str) else value.source
-        return public_html(source)
-
-    RichText.serialize = staticmethod(serialize)
-    RichText._public_links_only = True

@@ -19,7 +19,8 @@ not used, because a frontend of this site does not need them:
 
 Of grapple's StreamField block types, only those the site's StreamFields use are
 in the schema (``streamfield_block_types``). Descriptions grapple leaves out are
-set in one place, ``cms.api.descriptions``.
+kept in one place, ``cms.api.descriptions``. What grapple's types cannot be told
+by subclassing or settings is patched in one module, ``cms.api.upstream_patches``.
 """
 
 from types import SimpleNamespace
@@ -34,14 +35,10 @@ from wagtail import hooks
 from wagtail.blocks import ListBlock
 from wagtail.fields import StreamField
 
-from .absolute_urls import rebase_grapple_media_urls
-from .descriptions import describe_schema
-from .images import guard_image_renditions
+from . import upstream_patches
 from .nodes import NodeQueries, implement_node_types, retain_schema_node_kinds
-from .pages import PageQueries, PublicPageInterface
+from .pages import PageQueries
 from .preview import preview_query
-from .rich_text import hide_private_rich_text_links
-from .visibility import gate_chooser_blocks, gate_media_fields, withhold_fields
 
 #: The Wagtail hook through which each app adds its root fields (a list of query
 #: mixins, as grapple's ``register_schema_query``; grapple's own mixins are not used).
@@ -53,29 +50,6 @@ def app_query_mixins():
     for register in hooks.get_hooks(QUERY_HOOK):
         register(mixins)
     return mixins
-
-
-def _allowed_page_fields(page_type):
-    model = page_type._meta.model
-    allowed = {"id", *PublicPageInterface._meta.fields}
-    for field in getattr(model, "graphql_fields", ()):
-        allowed.add((field() if callable(field) else field).field_name)
-    return allowed
-
-
-def restrict_page_types():
-    """Page types expose the page interface and their ``graphql_fields``, nothing else.
-
-    graphene-django would otherwise expose every column of ``Page``: the draft
-    title, revision dates and unpublished aliases would reach the public API.
-    Grapple's fallback ``Page`` type (for a page whose model has no type of its
-    own) is restricted too: it is one of the page interface's types.
-    """
-    for page_type in [*registry.pages.values(), FallbackPageType]:
-        allowed = _allowed_page_fields(page_type)
-        for name in list(page_type._meta.fields):
-            if name not in allowed:
-                del page_type._meta.fields[name]
 
 
 def _blocks_within(block):
@@ -129,12 +103,7 @@ def schema_types():
 
 
 def build_schema():
-    restrict_page_types()
-    guard_image_renditions()
-    withhold_fields()
-    gate_chooser_blocks()
-    hide_private_rich_text_links()
-    rebase_grapple_media_urls()
+    upstream_patches.before_build()
     implement_node_types()
 
     # The preview union is built after the apps' mixins: importing them registers
@@ -149,9 +118,8 @@ def build_schema():
         types=schema_types(),
         auto_camelcase=grapple_settings.AUTO_CAMELCASE,
     )
-    describe_schema(built.graphql_schema)
+    upstream_patches.on_built_schema(built.graphql_schema)
     retain_schema_node_kinds(built.graphql_schema)
-    gate_media_fields(built.graphql_schema)
     return built
 
 
