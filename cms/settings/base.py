@@ -34,7 +34,9 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    # grapple must come after wagtail.snippets (see DEVELOPERS.md traps).
+    # grapple after wagtail.snippets (whose ready() registers the snippet models that
+    # grapple's ready() reads) and after research and careers (whose ready() registers
+    # their page types, which grapple's ready() then builds: grapple.actions.load_type_fields).
     "grapple",
     "graphene_django",
     "corsheaders",

@@ -1,13 +1,18 @@
 """Publication filters and the disjunctive domain facets."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.utils import timezone
 
 from cms.api.cache import cached_for_content
 from cms.api.conf import api_setting
 from cms.api.errors import UserInputError
 
-from ..models import EARLIEST_PUBLICATION_YEAR, ResearchDomain
+from ..models import (
+    EARLIEST_PUBLICATION_YEAR,
+    ResearchDomain,
+    latest_publication_year,
+    validate_publication_year,
+)
 from .types import DomainFacetType
 
 
@@ -41,12 +46,14 @@ def resolve_domains(slugs, domains):
 def check_year(year):
     if year is None:
         return
-    latest = timezone.now().year + 1
-    if not EARLIEST_PUBLICATION_YEAR <= year <= latest:
+    try:
+        validate_publication_year(year)
+    except ValidationError:
         raise UserInputError(
-            f"`year` must be between {EARLIEST_PUBLICATION_YEAR} and {latest}; got {year}.",
+            f"`year` must be between {EARLIEST_PUBLICATION_YEAR} and "
+            f"{latest_publication_year()}; got {year}.",
             field="year",
-        )
+        ) from None
 
 
 class DomainCounts:

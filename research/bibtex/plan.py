@@ -6,6 +6,7 @@ the editor confirms, and the confirmation can check that nothing moved since.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 
 from cms.text import normalize_for_search
@@ -15,6 +16,7 @@ from ..models import (
     Publication,
     PublicationAuthor,
     latest_publication_year,
+    validate_publication_year,
 )
 
 TITLE_MAX_LENGTH = 255
@@ -125,8 +127,10 @@ def _problem(record):
         return f"title longer than {TITLE_MAX_LENGTH} characters"
     if record.year is None:
         return "no year"
-    latest = latest_publication_year()
-    if not EARLIEST_PUBLICATION_YEAR <= record.year <= latest:
+    try:
+        validate_publication_year(record.year)
+    except ValidationError:
+        latest = latest_publication_year()
         return f"year {record.year} is not between {EARLIEST_PUBLICATION_YEAR} and {latest}"
     if not record.authors:
         return "no authors"
