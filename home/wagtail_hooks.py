@@ -49,7 +49,7 @@ class PeopleViewSetGroup(SnippetViewSetGroup):
 register_snippet(PeopleViewSetGroup)
 
 
-@hooks.register("register_schema_query")
+@hooks.register("register_public_api_query")
 def register_people_types(query_mixins):
     """People have no root field of their own: stories, authors, teams and ``node(id:)``
     reach them. Importing the module registers their types as nodes."""
