@@ -11,7 +11,7 @@ Counts are lazy: ``totalCount`` and the positions cost a query only when the
 client selects them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import graphene
@@ -136,7 +136,6 @@ class ConnectionSlice:
     page_info: PageInfoData
     count_total: object
     count_before: object
-    extras: dict = field(default_factory=dict)
 
     @cached_property
     def total_count(self):
@@ -149,6 +148,11 @@ class ConnectionSlice:
     @property
     def end_position(self):
         return self.start_position + len(self.edges) - 1 if self.edges else 0
+
+    def carrying(self, kind, **more):
+        """This page as a ``kind`` (a dataclass subclass) with ``more`` fields: what a
+        list's ``extra_fields`` read, typed, e.g. a publication page's domain counts."""
+        return kind(**{item.name: getattr(self, item.name) for item in fields(self)}, **more)
 
 
 def paginate(
@@ -310,8 +314,10 @@ def connection_type(node_type, *, name, description, extra_fields=None, list_siz
     """Build ``{name}Edge`` and ``{name}Connection`` for ``node_type``.
 
     ``extra_fields`` adds fields to the connection (e.g. facets); their
-    resolvers receive the ``ConnectionSlice`` as root. ``list_sizes`` estimates the
-    length of those that are lists, for the query cost (``cms.api.hints``).
+    resolvers receive what the list's resolver returned as root: a
+    ``ConnectionSlice``, or a subclass of it that carries what they need.
+    ``list_sizes`` estimates the length of those that are lists, for the query
+    cost (``cms.api.hints``).
     """
     edge = type(
         f"{name}Edge",

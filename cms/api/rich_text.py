@@ -24,6 +24,8 @@ from wagtail.rich_text.rewriters import extract_attrs
 
 from cms.visibility import public_objects
 
+from .request_state import request_state
+
 LINK = re.compile(r"<a(\b[^>]*)>(.*?)</a>", re.DOTALL)
 EMBED = re.compile(r"<embed(\b[^>]*)/>")
 
@@ -50,7 +52,7 @@ def _known(request):
     """Per request: ``{model: {id: public object or None}}``."""
     if request is None:
         return {}
-    return request.__dict__.setdefault("_cms_rich_text_targets", {})
+    return request_state(request).rich_text_targets
 
 
 def remember_links(sources, request):

@@ -1,8 +1,16 @@
 """Root fields for research content: ``publications``, ``publication``, ``researchDomains``."""
 
+from dataclasses import dataclass
+
 import graphene
 
-from cms.api.connection import EDITOR_ORDER, connection_type, in_editor_order, paginate
+from cms.api.connection import (
+    EDITOR_ORDER,
+    ConnectionSlice,
+    connection_type,
+    in_editor_order,
+    paginate,
+)
 from cms.api.cursors import fingerprint
 from cms.api.hints import prefetched
 from cms.api.nodes import register_node
@@ -20,6 +28,14 @@ from .types import (
     with_live_publication_counts,
 )
 
+
+@dataclass
+class PublicationPage(ConnectionSlice):
+    """A page of publications and the domain counts of its search and year."""
+
+    domain_counts: DomainCounts
+
+
 PublicationConnection = connection_type(
     PublicationType,
     name="Publication",
@@ -31,7 +47,7 @@ PublicationConnection = connection_type(
             description="Every domain with its count for the current search and year, "
             "ignoring the `domains` filter itself, so a frontend can show how many results "
             "each domain would add. Zero counts are included.",
-            resolver=lambda root, info: root.extras["domain_facets"](),
+            resolver=lambda root, info: root.domain_counts.facets(),
         ),
     },
     list_sizes={"domain_facets": 10},
@@ -135,8 +151,7 @@ class PublicationQueries:
             ),
             count_total=counts.total,
         )
-        page.extras["domain_facets"] = counts.facets
-        return page
+        return page.carrying(PublicationPage, domain_counts=counts)
 
     def resolve_publication(root, info, slug):
         queryset = Publication.objects.live().filter(slug=slug)

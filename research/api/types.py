@@ -9,6 +9,7 @@ from cms.api.absolute_urls import absolute_url
 from cms.api.hints import declare
 from cms.api.nodes import Node, database_id_field
 from cms.api.prefetch import PrefetchPlan
+from cms.api.request_state import once_per_request
 from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
@@ -25,11 +26,12 @@ def with_live_publication_counts(domains):
 
 def live_counts_by_domain(info):
     """Live publications per domain id, computed once per request."""
-    cache = info.context.__dict__.setdefault("_cms_cache", {})
-    if "domain_counts" not in cache:
-        rows = with_live_publication_counts(ResearchDomain.objects.all())
-        cache["domain_counts"] = dict(rows.values_list("id", "publication_count"))
-    return cache["domain_counts"]
+    return once_per_request(info.context, _live_counts_by_domain)
+
+
+def _live_counts_by_domain():
+    rows = with_live_publication_counts(ResearchDomain.objects.all())
+    return dict(rows.values_list("id", "publication_count"))
 
 
 @declare(
