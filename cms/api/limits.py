@@ -28,6 +28,7 @@ from graphql import (
 from .conf import api_setting
 from .errors import APIError, ErrorCode, UserInputError
 from .hints import hints_of_schema_type
+from .prefetch import snake_case
 
 #: Estimated length of a list field that has no size argument and no declared length.
 DEFAULT_LIST_SIZE = 20
@@ -40,10 +41,6 @@ class QueryTooDeep(APIError):
 
 class QueryTooComplex(APIError):
     code = ErrorCode.QUERY_TOO_COMPLEX
-
-
-def _snake(name):
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 class _Summary:
@@ -116,7 +113,7 @@ class _Walker:
             return api_setting("DEFAULT_PAGE_SIZE")
         if is_list_type(get_nullable_type(field_type)):
             sizes = hints_of_schema_type(parent_type).list_sizes
-            return sizes.get(_snake(field.name.value), DEFAULT_LIST_SIZE)
+            return sizes.get(snake_case(field.name.value), DEFAULT_LIST_SIZE)
         return 1
 
     def fragment(self, name):

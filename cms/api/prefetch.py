@@ -10,15 +10,10 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from grapple.settings import grapple_settings
 
 
-def _snake(name):
-    out = []
-    for char in name:
-        if char.isupper():
-            out.append("_")
-            out.append(char.lower())
-        else:
-            out.append(char)
-    return "".join(out)
+def snake_case(name):
+    """A schema field name (``relatedPublications``) as its Python name
+    (``related_publications``); the query cost walker (``cms.api.limits``) uses it too."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def _paths(selection_set, fragments, fragment_paths, on=None):
@@ -36,7 +31,7 @@ def _paths(selection_set, fragments, fragment_paths, on=None):
         if isinstance(selection, FieldNode):
             name = selection.name.value
             if grapple_settings.AUTO_CAMELCASE:
-                name = _snake(name)
+                name = snake_case(name)
             paths.add(name)
             if selection.selection_set is not None:
                 nested = _paths(selection.selection_set, fragments, fragment_paths)
