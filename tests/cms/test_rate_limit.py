@@ -203,6 +203,20 @@ def test_two_trusted_proxies_take_the_second_address_from_the_right(client):
     assert forged == [200, 200, 429]
 
 
+def test_behind_a_trusted_proxy_entries_without_spaces_and_a_missing_header_are_read_right(
+    client,
+):
+    # "a,b" is two entries like "a, b"; a request that reached the app without the
+    # proxy's header (a health check from the proxy itself) counts as the proxy's.
+    with limited(requests=1, TRUSTED_PROXIES=1), at(10):
+        first = post(client, HTTP_X_FORWARDED_FOR="192.0.2.1,203.0.113.9", REMOTE_ADDR="10.0.0.2")
+        same_client = post(client, HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
+        proxy_itself = post(client, REMOTE_ADDR="10.0.0.2")
+        other_without_header = post(client, REMOTE_ADDR="10.0.0.4")
+    assert [first.status_code, same_client.status_code] == [200, 429]
+    assert [proxy_itself.status_code, other_without_header.status_code] == [200, 200]
+
+
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
     with limited(requests=2), at(10):
         forged = [
