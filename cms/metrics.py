@@ -2,8 +2,8 @@
 
 What an operator of the API needs to see before users notice: how long GraphQL
 requests take and how many SQL queries they cost (by operation name), how often
-the response cache answers, how often clients are refused by a rate limit, and
-how webhook deliveries fare.
+the response cache answers, how often clients are refused by a rate limit, how
+purges of the edge caches fare and how webhook deliveries fare.
 
 Under gunicorn every worker is a process of its own; with
 ``PROMETHEUS_MULTIPROC_DIR`` set (``cms/gunicorn.conf.py`` empties it at start
@@ -61,7 +61,20 @@ RATE_LIMIT_REFUSALS = Counter(
     ["limiter"],
 )
 
-PROCESS_METRICS = (REQUEST_SECONDS, SQL_QUERIES, RESPONSE_CACHE_LOOKUPS, RATE_LIMIT_REFUSALS)
+PURGES = Counter(
+    "cms_purges_total",
+    "Cache-tag purge requests to edge caches after content changed, by backend and result "
+    "(sent or failed).",
+    ["backend", "result"],
+)
+
+PROCESS_METRICS = (
+    REQUEST_SECONDS,
+    SQL_QUERIES,
+    RESPONSE_CACHE_LOOKUPS,
+    RATE_LIMIT_REFUSALS,
+    PURGES,
+)
 
 OTHER_OPERATION = "other"
 ANONYMOUS_OPERATION = "anonymous"

@@ -74,6 +74,34 @@ def object_tag(model, pk):
 
 
 def tags_of_change(instance):
-    """What a saved or deleted ``instance`` purges: its own tag and its model's list."""
+    """What a saved or deleted ``instance`` purges: its own tag and its model's list, and
+    for a view restriction whatever it hides or shows."""
     model = type(instance)
-    return (object_tag(model, instance.pk), model_tag(model))
+    return (object_tag(model, instance.pk), model_tag(model), *_restricted_tags(instance))
+
+
+def _restricted_tags(instance):
+    """A page's view restriction changes whether its subtree is public; a collection's,
+    whether its images and documents are (``cms.visibility``)."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+
+    if isinstance(instance, PageViewRestriction):
+        page = Page.objects.filter(pk=instance.page_id).first()
+        pages = Page.objects.descendant_of(page, inclusive=True) if page else Page.objects.none()
+        return (
+            model_tag(Page),
+            *(object_tag(Page, pk) for pk in pages.values_list("pk", flat=True)),
+        )
+    if isinstance(instance, CollectionViewRestriction):
+        collection = Collection.objects.filter(pk=instance.collection_id).first()
+        if collection is None:
+            return ()
+        collections = Collection.objects.descendant_of(collection, inclusive=True)
+        tags = []
+        for media in (get_image_model(), get_document_model()):
+            pks = media.objects.filter(collection__in=collections).values_list("pk", flat=True)
+            tags += [model_tag(media), *(object_tag(media, pk) for pk in pks)]
+        return tuple(tags)
+    return ()

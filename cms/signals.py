@@ -16,7 +16,7 @@ from wagtail.models import DraftStateMixin, Page
 from wagtail.signals import published, unpublished
 from wagtail.snippets.models import get_snippet_models
 
-from . import webhooks
+from . import purging, webhooks
 from .models import WebhookEvent
 from .publishing import (
     changes_committed,
@@ -100,6 +100,7 @@ def connect():
     # row, so ``post_save`` covers them (Wagtail's publish signals would report them twice).
     post_save.connect(report_change, dispatch_uid="cms-publishing-save")
     post_delete.connect(report_delete, dispatch_uid="cms-publishing-delete")
+    purging.connect()  # edge caches, by tag, after the commit
     published.connect(webhook_on_publish, dispatch_uid="cms-webhooks-publish")
     unpublished.connect(webhook_on_unpublish, dispatch_uid="cms-webhooks-unpublish")
     post_delete.connect(webhook_on_delete, dispatch_uid="cms-webhooks-delete")

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .publishing import tags_of_change
 from .webhook_conf import webhook_setting
 from .webhook_guard import ForbiddenWebhookURL, check_webhook_url
 from .webhook_transport import DeliveryFailed, post
@@ -38,7 +39,8 @@ ADDRESS_NOT_ALLOWED = "address not allowed"
 
 
 def describe(instance):
-    """The payload fields that identify what changed."""
+    """The payload fields that identify what changed, with the cache tags its change
+    purges (``cms.publishing``): a frontend revalidates what it tagged with them."""
     from wagtail.models import Page
 
     path = None
@@ -50,6 +52,7 @@ def describe(instance):
         "slug": getattr(instance, "slug", None),
         "url_path": path,
         "title": str(instance),
+        "tags": sorted(tags_of_change(instance)),
     }
 
 

@@ -49,6 +49,7 @@ def environment():
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on this machine
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "VARNISH_PURGE_URLS": f"http://127.0.0.1:{port}",  # purged by tag on every change
         "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
         "MEDIA_ROOT": str(BASE_DIR / "media"),

@@ -16,8 +16,8 @@ from tests.graphql import create_publication
 
 
 class Receiver:
-    """Records every POST; answers with the next status in ``statuses`` (then 200),
-    and with the ``headers`` given (e.g. a ``Location``)."""
+    """Records every request (a POST; a purge too); answers with the next status in
+    ``statuses`` (then 200), and with the ``headers`` given (e.g. a ``Location``)."""
 
     def __init__(self, statuses=(), headers=None):
         self.requests = []
@@ -28,7 +28,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"headers": self.headers, "body": body})
+                request = {"method": self.command, "path": self.path}
+                receiver.requests.append({**request, "headers": self.headers, "body": body})
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 for name, value in receiver.headers.items():
@@ -36,6 +37,7 @@ class Receiver:
                 self.end_headers()
 
             do_GET = do_POST  # a followed redirect would arrive as a GET
+            do_PURGE = do_POST  # Varnish's purge method
 
             def log_message(self, *args):
                 pass

@@ -28,6 +28,7 @@ from graphql import ExecutionResult, execute
 
 from .conf import api_setting
 from .errors import APIError, ErrorCode
+from .tags import TagMiddleware
 
 #: SQLSTATE of a statement PostgreSQL cancelled (here: past ``statement_timeout``).
 QUERY_CANCELED = "57014"
@@ -148,7 +149,7 @@ def run_within_budget(schema, document, *, request, variable_values, operation_n
                 context_value=request,
                 variable_values=variable_values,
                 operation_name=operation_name,
-                middleware=[DeadlineMiddleware(_deadline(request))],
+                middleware=[DeadlineMiddleware(_deadline(request)), TagMiddleware()],
             )
     except _OutOfTime:
         return _timed_out()

@@ -1,27 +1,36 @@
-"""Response cache in the default cache (Redis).
+"""Response cache in the default cache (Redis), invalidated by cache tag.
 
-Every cached response key includes the *content generation*, a counter that
-any published, unpublished or deleted content bumps (``subscribe``: publishing's
-events, ``cms.publishing``, at the change and again after its commit). A bump
-makes every earlier entry unreachable at once, so the next read after a publish
-sees the change; stale entries simply expire.
+A cached answer is stored with the cache tags of what it was built from
+(``cms.api.tags``) and the version each tag had when the answer was computed.
+Publishing's events (``cms.publishing``, connected by ``subscribe``) bump the
+version of every tag a change purges, at the change and again after its commit;
+a read compares the stored versions with the current ones (one ``MGET``), so an
+answer is dropped exactly when something it showed, or a list it depends on,
+changed. A publish no longer empties the whole cache.
+
+An answer computed while content changed is not stored (``CHANGES_KEY``, a
+counter every change bumps, moved meanwhile): it may hold the old state under the
+new versions.
 
 Expiry needs no edit: a live item stops being public when its ``expire_at``
-passes, whether or not the scheduler has unpublished it yet. So keys also hold
-the next expiry time of live content: once it has passed, every earlier entry
-is unreachable, as after a publish. HTTP caches are told the same
-(``seconds_until_expiry`` caps ``Cache-Control``).
+passes, whether or not the scheduler has unpublished it yet. So an answer keeps
+the earliest expiry time of what it served and is not served past it; the
+scheduler's unpublish then purges the lists the item leaves. HTTP caches are told
+the next expiry time of all live content (``seconds_until_expiry`` caps
+``Cache-Control``).
 
-Every call goes through ``cms.cache_guard``: while Redis is unreachable
-nothing is cached or read from the cache (``content_version`` is ``None``), and
-before it is trusted again the generation is bumped, since a publish during
-the outage could not bump it.
+Every call goes through ``cms.cache_guard``: while Redis is unreachable nothing is
+cached or read from the cache, and before it is trusted again the generation
+(``GENERATION_KEY``, part of every answer's versions) is bumped, since a change
+during the outage could not bump its tags.
 """
 
 import hashlib
 import json
 import math
 import time
+from contextlib import suppress
+from dataclasses import dataclass
 
 from django.db import DatabaseError
 from django.utils import timezone
@@ -34,39 +43,23 @@ from cms.scheduling import earliest_expiry
 from .conf import api_setting
 
 GENERATION_KEY = "cms:api:generation"
+CHANGES_KEY = "cms:api:changes"
 NEXT_EXPIRY_KEY = "cms:api:next-expiry"
+TAG_PREFIX = "cms:api:tag:"
 #: Stored for "no live content has an expiry time" (the cache cannot hold ``None``).
 NO_EXPIRY = 0
+#: Most bytes of tags kept with a cached answer (more collapse into their model's tag).
+STORED_TAG_BYTES = 16 * 1024
 
 
-def _fresh_generation():
+def _fresh_version():
     """A starting value no earlier counter can have held (milliseconds since the epoch),
-    so an emptied cache never brings back a generation an old cursor remembers."""
+    so an emptied cache never brings back a version an old entry or cursor remembers."""
     return int(time.time() * 1000)
 
 
-def content_generation():
-    """The current generation, or ``None`` while the cache is unavailable."""
-    return cache_guard.call(_generation)
-
-
-def _generation(backend):
-    generation = backend.get(GENERATION_KEY)
-    if generation is None:
-        backend.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        generation = backend.get(GENERATION_KEY) or _fresh_generation()
-    return generation
-
-
-def bump_content_generation():
-    cache_guard.call(_bump_generation)
-
-
-def _bump_generation(backend):
-    try:
-        backend.incr(GENERATION_KEY)
-    except ValueError:
-        backend.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+def tag_key(tag):
+    return TAG_PREFIX + tag
 
 
 def subscribe():
@@ -74,14 +67,14 @@ def subscribe():
     changes_committed.connect(_on_changes_committed, dispatch_uid="cms-api-cache-committed")
 
 
-def _on_content_changed(**kwargs):
+def _on_content_changed(tags=(), **kwargs):
     # The editor's request has not returned yet when the next reader is served.
-    bump_content_generation()
+    bump_tags(tags)
 
 
-def _on_changes_committed(**kwargs):
+def _on_changes_committed(tags=(), **kwargs):
     # A reader may have cached the old state between the change and the commit.
-    bump_content_generation()
+    bump_tags(tags)
     try:
         refresh_next_expiry_time()  # an expiry time may have been set, moved or removed
     except DatabaseError:
@@ -90,55 +83,133 @@ def _on_changes_committed(**kwargs):
         forget_next_expiry_time()
 
 
+def bump_tags(tags):
+    """Drop every answer built from what ``tags`` name."""
+    cache_guard.call(lambda backend: _bump(backend, [CHANGES_KEY, *map(tag_key, tags)]))
+
+
+def bump_content_generation():
+    """Drop every cached answer (after an outage; benchmarks)."""
+    cache_guard.call(lambda backend: _bump(backend, [CHANGES_KEY, GENERATION_KEY]))
+
+
+def _bump(backend, keys):
+    for key in keys:
+        # Missing (never used, or evicted): every answer that stored a version of it is
+        # stale already; the next one stored starts it afresh.
+        with suppress(ValueError):
+            backend.incr(key)
+
+
 @cache_guard.on_recovery
 def _distrust_entries_from_before_an_outage(backend):
-    """A publish while the cache was unreachable could not bump the generation or
-    forget the next expiry time: do both before anything cached is served again."""
-    _bump_generation(backend)
+    """A change while the cache was unreachable could not bump its tags or forget the
+    next expiry time: drop everything before anything cached is served again."""
+    _bump(backend, [CHANGES_KEY, GENERATION_KEY])
     backend.delete(NEXT_EXPIRY_KEY)
 
 
-def content_version():
-    """What cached answers depend on: the content generation and the next expiry time
-    (in milliseconds), as one short string. One cache round trip when both are known.
+def _versions(backend, keys):
+    """The current values of ``keys``, missing ones started afresh."""
+    known = backend.get_many(keys)
+    for key in keys:
+        if known.get(key) is None:
+            backend.add(key, _fresh_version(), timeout=None)
+            known[key] = backend.get(key)
+    return [known[key] for key in keys]
+
+
+def content_version(tags=()):
+    """What an answer or cursor built from ``tags`` depends on, as one short string: the
+    generation, the versions of ``tags`` and the next expiry time (in milliseconds).
 
     ``None`` while the cache is unavailable: then nothing may be cached, and no
     cursor's remembered position can be trusted.
     """
-    known = cache_guard.call(lambda backend: backend.get_many([GENERATION_KEY, NEXT_EXPIRY_KEY]))
+    keys = [GENERATION_KEY, NEXT_EXPIRY_KEY, *map(tag_key, sorted(tags))]
+    known = cache_guard.call(lambda backend: backend.get_many(keys))
     if known is None:
         return None
-    generation = known.get(GENERATION_KEY) or content_generation()
-    if generation is None:
-        return None
+    if any(known.get(key) is None for key in keys if key != NEXT_EXPIRY_KEY):
+        versioned = [key for key in keys if key != NEXT_EXPIRY_KEY]
+        values = cache_guard.call(lambda backend: _versions(backend, versioned))
+        if values is None:
+            return None
+        known.update(zip(versioned, values, strict=True))
     expiry = _usable_expiry(known.get(NEXT_EXPIRY_KEY))
-    return f"{generation}.{0 if expiry is None else round(expiry * 1000)}"
+    parts = [known[key] for key in keys if key != NEXT_EXPIRY_KEY]
+    parts.append(0 if expiry is None else round(expiry * 1000))
+    return ".".join(map(str, parts))
 
 
-def response_key(query, variables, operation_name, variant=""):
-    """The cache key of an answer, or ``None`` when it must not be cached (cache down).
+@dataclass
+class Lookup:
+    """One answer's place in the cache: what was found there, and the state to store a
+    fresh answer against."""
+
+    key: str
+    #: The cached body and the edge's tags, when a valid answer was found.
+    body: str | None = None
+    header_tags: tuple = ()
+    #: ``CHANGES_KEY`` when looked up: a fresh answer is stored only if it did not move.
+    changes: int | None = None
+
+
+def lookup(query, variables, operation_name, variant=""):
+    """The cached answer of a request, or ``None`` when it must not be cached (cache down).
 
     ``variant`` is whatever else of the request changes the answer (the scheme and
     host of absolute URLs when no public base URL is configured).
     """
-    version = content_version()
-    if version is None:
-        return None
     material = json.dumps(
-        [version, query, variables or {}, operation_name or "", variant],
+        [query, variables or {}, operation_name or "", variant],
         sort_keys=True,
         separators=(",", ":"),
     )
-    return "cms:api:response:" + hashlib.sha256(material.encode()).hexdigest()
+    key = "cms:api:response:" + hashlib.sha256(material.encode()).hexdigest()
+    return cache_guard.call(lambda backend: _lookup(backend, key))
 
 
-def cached_response(key):
-    return None if key is None else shared_cache.get(key)
+def _lookup(backend, key):
+    found = backend.get_many([key, CHANGES_KEY])
+    changes = found.get(CHANGES_KEY)
+    if changes is None:
+        backend.add(CHANGES_KEY, _fresh_version(), timeout=None)
+        changes = backend.get(CHANGES_KEY)
+    entry = found.get(key)
+    if entry is None or (entry["x"] is not None and entry["x"] <= time.time()):
+        return Lookup(key, changes=changes)
+    keys = [GENERATION_KEY, *map(tag_key, entry["t"])]
+    current = backend.get_many(keys)
+    if [current.get(key) for key in keys] != [entry["g"], *entry["v"]]:
+        return Lookup(key, changes=changes)
+    return Lookup(key, body=entry["b"], header_tags=tuple(entry["h"]), changes=changes)
 
 
-def store_response(key, body):
-    if key is not None:
-        shared_cache.set(key, body, timeout=api_setting("RESPONSE_CACHE_SECONDS"))
+def store_response(lookup, body, collector, header_tags):
+    """Keep ``body`` with the versions of the tags ``collector`` gathered, unless content
+    changed since ``lookup``."""
+    tags = collector.tags(STORED_TAG_BYTES)
+
+    def store(backend):
+        keys = [CHANGES_KEY, GENERATION_KEY, *map(tag_key, tags)]
+        changes, generation, *versions = _versions(backend, keys)
+        if changes != lookup.changes:
+            return  # computed while content changed: maybe the old state
+        timeout = api_setting("RESPONSE_CACHE_SECONDS")
+        if collector.expires_at is not None:
+            timeout = max(1, min(timeout, math.ceil(collector.expires_at - time.time())))
+        entry = {
+            "b": body,
+            "t": tags,
+            "v": versions,
+            "g": generation,
+            "x": collector.expires_at,
+            "h": list(header_tags),
+        }
+        backend.set(lookup.key, entry, timeout=timeout)
+
+    cache_guard.call(store)
 
 
 def seconds_until_expiry():
@@ -176,13 +247,13 @@ def forget_next_expiry_time():
     shared_cache.delete(NEXT_EXPIRY_KEY)
 
 
-def cached_for_content(namespace, parts, compute):
-    """``compute()``, remembered until content changes or expires (like responses).
+def cached_for_content(namespace, parts, compute, *, tags):
+    """``compute()``, remembered until what ``tags`` name changes, or content expires.
 
     For expensive derived values that many responses share, e.g. the counts of
     one search and filter across all of its pages.
     """
-    version = content_version()
+    version = content_version(tags)
     if version is None:  # the cache is down: compute every time
         return compute()
     material = json.dumps([version, parts], sort_keys=True, default=str)

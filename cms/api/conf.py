@@ -62,6 +62,14 @@ DEFAULTS = {
     #: Seconds derived values (result counts of a search and filter) stay cached; content
     #: changes invalidate them at once, like responses.
     "COUNT_CACHE_SECONDS": 300,
+    #: Response header naming a public answer's cache tags for the edge (``cms.api.tags``):
+    #: ``xkey`` (Varnish's xkey vmod), ``Surrogate-Key`` (Fastly) or ``Cache-Tag``
+    #: (Cloudflare; comma-separated).
+    "CACHE_TAG_HEADER": "xkey",
+    #: Longest value of that header, in bytes (Varnish accepts header lines up to 8 KiB by
+    #: default, Fastly and Cloudflare 16 KiB): past it, object tags collapse into their
+    #: model's tag.
+    "CACHE_TAG_HEADER_BYTES": 4096,
     #: ``Cache-Control: max-age`` for browsers and ``s-maxage`` for CDNs.
     "BROWSER_MAX_AGE": 0,
     "CDN_MAX_AGE": 60,

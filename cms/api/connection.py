@@ -18,11 +18,14 @@ import graphene
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from cms.publishing import model_tag
+
 from .cache import content_version
 from .conf import api_setting
 from .cursors import decode_cursor, encode_cursor
 from .errors import UserInputError
 from .hints import declare
+from .tags import note_list
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ def paginate(
         if (cursor.key if ordering.keyset else cursor.position) is None:
             raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
     count_total = count_total or queryset.count
+    note_list(queryset.model)  # the answer depends on which objects the list holds
     if ordering.keyset:
         return _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total)
     page = _position_page(queryset, ordering, window, bounds, fingerprint)
@@ -205,7 +209,9 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
         rows.reverse()
         has_next, has_previous = "before" in bounds, has_more
 
-    known_before = _known_position(window, bounds, len(rows))
+    # Positions stay exact while the list's model has not changed (its tag's version).
+    version = content_version([model_tag(queryset.model)])
+    known_before = _known_position(window, bounds, len(rows), version)
 
     def count_before():
         if known_before is not None:
@@ -214,7 +220,6 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
             return count_total() - len(rows)  # the last page
         return queryset.filter(ordering.beyond(ordering.values_of(rows[0]), forward=False)).count()
 
-    version = content_version()
     cursors = [
         encode_cursor(
             sort=ordering.name,
@@ -228,20 +233,20 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
     return _slice(rows, cursors, has_next, has_previous, count_total, count_before)
 
 
-def _known_position(window, bounds, row_count):
+def _known_position(window, bounds, row_count, version):
     """Rows before this page, when known without counting; else None.
 
     A keyset cursor remembers its row's index and the content version it was
-    issued under. While no content has changed or expired since (same version), that
-    index is still exact, so walking page by page never counts again; after any
-    publish the position is counted afresh.
+    issued under. While no object of the list's model has changed and no content has
+    expired since (same version), that index is still exact, so walking page by page
+    never counts again; after a publish of such an object it is counted afresh.
     """
     if window.forward and "after" not in bounds:
         return 0
     cursor = bounds.get("after") if window.forward else bounds.get("before")
     if cursor is None or cursor.index is None:
         return None
-    version = content_version()  # None while the cache is down: nothing can be trusted
+    # ``version`` is None while the cache is down: nothing can be trusted.
     if version is None or cursor.version != version:
         return None
     return cursor.index + 1 if window.forward else max(cursor.index - row_count, 0)

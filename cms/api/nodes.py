@@ -37,6 +37,7 @@ from .conf import api_setting
 from .errors import UserInputError
 from .hints import prefetched
 from .prefetch import selected_paths
+from .tags import note_lookup
 
 #: The largest database id a global id may carry (a signed 64-bit column): larger
 #: numbers cannot name a row, and SQLite cannot even compare them.
@@ -270,6 +271,8 @@ def load_nodes(info, ids):
     found = {}
     for type_name, pks in wanted.items():
         kind = NODE_KINDS[type_name]
+        for pk in pks:  # found or not: the answer changes when it does
+            note_lookup(kind.model, pk)
         paths = selected_paths(info, on={type_name, *_interface_names(info, type_name)})
         queryset = kind.queryset().filter(pk__in=pks)
         objects = load_in_bulk(kind.model, queryset, info, paths, keep=kind.keep)

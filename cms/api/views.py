@@ -31,7 +31,7 @@ from cms import metrics
 from cms.request_id import current_request_id
 
 from . import cache as response_cache
-from . import http, persisted_queries
+from . import http, persisted_queries, tags
 from .absolute_urls import cache_variant
 from .budget import run_within_budget
 from .conf import api_setting
@@ -341,6 +341,10 @@ class PublicGraphQLView(GraphQLView):
         response["Cache-Control"] = cache_control
         if cacheable and status == 200:
             response["ETag"] = etag
+            header_tags = getattr(request, "cache_tags", None)
+            if request.method == "GET" and header_tags:
+                name, separator, _ = tags.header()
+                response[name] = separator.join(header_tags)
         return response
 
     # --- one operation ------------------------------------------------------
@@ -367,15 +371,16 @@ class PublicGraphQLView(GraphQLView):
             raise RequestError("Send a GraphQL `query`.", ErrorCode.BAD_USER_INPUT)
 
         preview_header = bool(request.headers.get("X-Preview-Token"))
-        key = None
+        lookup = None
         if not preview_header and api_setting("RESPONSE_CACHE_SECONDS") > 0:
-            key = response_cache.response_key(
+            lookup = response_cache.lookup(
                 query, variables, operation_name, cache_variant(request)
             )
-            cached = response_cache.cached_response(key)
+            cached = lookup and lookup.body
             metrics.RESPONSE_CACHE_LOOKUPS.labels("miss" if cached is None else "hit").inc()
             if cached is not None:  # it ran before, so it is valid
                 persisted_queries.register(request, to_register, query)
+                request.cache_tags = lookup.header_tags
                 return cached, 200, True
 
         schema = self.schema.graphql_schema
@@ -422,13 +427,14 @@ class PublicGraphQLView(GraphQLView):
             return refused([error.formatted], self.media_type)
         persisted_queries.register(request, to_register, query)
 
-        result = run_within_budget(
-            schema,
-            document,
-            request=request,
-            variable_values=variables,
-            operation_name=operation_name,
-        )
+        with tags.collecting() as collected:
+            result = run_within_budget(
+                schema,
+                document,
+                request=request,
+                variable_values=variables,
+                operation_name=operation_name,
+            )
         unreachable = unreachable_database_error(result.errors)
         if unreachable is not None:
             raise unreachable  # the whole request is unavailable (503), not a 200 with errors
@@ -442,10 +448,12 @@ class PublicGraphQLView(GraphQLView):
         # field failed), as the GraphQL-over-HTTP spec has it.
         body["data"] = result.data
         status = 200
-        cacheable = not result.errors and key is not None and not asks_for_preview(document)
+        cacheable = not result.errors and lookup is not None and not asks_for_preview(document)
         encoded = _json(body)
         if cacheable:
-            response_cache.store_response(key, encoded)
+            _, separator, limit = tags.header()
+            request.cache_tags = collected.tags(limit, separator)
+            response_cache.store_response(lookup, encoded, collected, request.cache_tags)
         return encoded, status, cacheable
 
     @staticmethod

@@ -44,6 +44,17 @@ X_FRAME_OPTIONS = "DENY"
 # Introspection and GraphiQL are off unless asked for.
 INTROSPECTION = os.environ.get("API_INTROSPECTION", "").lower() in {"1", "true", "yes"}
 CMS_API = {**CMS_API, "INTROSPECTION": INTROSPECTION}
+
+# Purge Varnish by cache tag after every change of public content (cms/purging.py):
+# comma-separated URLs of the Varnish instances, e.g. http://127.0.0.1:8080.
+if env_list("VARNISH_PURGE_URLS"):
+    CMS_PURGE_BACKENDS = {
+        "varnish": {
+            "BACKEND": "cms.purging.VarnishBackend",
+            "LOCATION": env_list("VARNISH_PURGE_URLS"),
+        }
+    }
+
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("LOG_FORMAT", "json")
 
 # Static files (the admin's, the frontend's) from the app server, after

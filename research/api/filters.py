@@ -6,9 +6,11 @@ from django.db.models import Count
 from cms.api.cache import cached_for_content
 from cms.api.conf import api_setting
 from cms.api.errors import UserInputError
+from cms.publishing import model_tag
 
 from ..models import (
     EARLIEST_PUBLICATION_YEAR,
+    PublicationAuthor,
     ResearchDomain,
     latest_publication_year,
     validate_publication_year,
@@ -56,6 +58,11 @@ def check_year(year):
         ) from None
 
 
+#: Related models whose names a publication search matches (the search index holds them:
+#: ``research.signal_handlers``), so renaming one changes what a search finds.
+SEARCHED_THROUGH = (ResearchDomain, PublicationAuthor._meta.get_field("person").related_model)
+
+
 class DomainCounts:
     """Results per domain under the search and year, from ONE grouped query, computed once.
 
@@ -75,7 +82,13 @@ class DomainCounts:
         """Counts per domain id; shared by every page of the same search and year until
         content changes, so paging on through 100,000 results does not recount them."""
         if self._counts is None:
-            self._counts = cached_for_content("publication-counts", self.cache_parts, self._count)
+            self._counts = cached_for_content(
+                "publication-counts",
+                self.cache_parts,
+                self._count,
+                # A search also matches domain and linked authors' names.
+                tags=[model_tag(model) for model in (self.queryset.model, *SEARCHED_THROUGH)],
+            )
         return self._counts
 
     def _count(self):

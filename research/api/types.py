@@ -10,6 +10,7 @@ from cms.api.hints import declare
 from cms.api.nodes import Node, database_id_field
 from cms.api.prefetch import PrefetchPlan
 from cms.api.request_state import once_per_request
+from cms.api.tags import note_list
 from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
@@ -57,6 +58,7 @@ class ResearchDomainType(DjangoObjectType):
     )
 
     def resolve_publication_count(root, info):
+        note_list(Publication)  # the count changes with any publication
         annotated = getattr(root, "publication_count", None)
         if annotated is not None:
             return annotated

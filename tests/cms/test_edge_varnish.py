@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.stack import VARNISHD, ProductionStack, Varnish, missing_binaries
+from cms.purging import VarnishBackend
 
 _missing = missing_binaries() + ([] if Path(VARNISHD).exists() else [VARNISHD])
 if _missing and os.environ.get("CI", "").lower() != "true":
@@ -130,6 +131,19 @@ def test_purges_are_accepted_only_from_the_origin(stack):
     assert refused[0] == 403
     assert accepted[0] == 200
     assert untagged[0] == 400
+
+
+def test_a_purge_by_tag_drops_exactly_the_answers_tagged_with_it(stack):
+    """The app tags its answers (``xkey``), and ``cms.purging.VarnishBackend`` purges by
+    tag: the domains list goes, a publication list that never showed a domain stays."""
+    domains = graphql_get("{ researchDomains { edges { node { name } } } }")
+    publications = graphql_get("{ publications(first: 2) { edges { node { title } } } }")
+    for path in (domains, publications):
+        ask(stack.varnish.port, "GET", path)
+        assert ask(stack.varnish.port, "GET", path)[1]["X-Cache"] == "HIT"
+    VarnishBackend("edge", {"LOCATION": [stack.varnish.url]}).purge({"researchdomain"})
+    assert ask(stack.varnish.port, "GET", domains)[1]["X-Cache"] == "MISS"
+    assert ask(stack.varnish.port, "GET", publications)[1]["X-Cache"] == "HIT"
 
 
 def test_an_app_server_killed_under_load_costs_the_clients_nothing(stack):

@@ -48,6 +48,7 @@ def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on
         "slug": quokka.slug,
         "url_path": None,
         "title": "Quokka Genomics",
+        "tags": ["publication", f"publication:{quokka.pk}"],
         "timestamp": payload["timestamp"],
         "delivery_id": str(delivery.delivery_id),
     }

@@ -1,0 +1,243 @@
+"""Cache tags (issue 16): each public answer names what it was built from, and each
+change of public state purges exactly the answers that showed the changed object or a
+list it enters or leaves; the others stay cached.
+
+Checked twice for every kind of change: against the Redis response cache (an answer
+still cached is served without SQL) and against a recorded purge backend (the tags
+it was asked to purge meet an answer's ``xkey`` header, or not).
+"""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from careers.models import StoryPage
+from cms.api.cache import bump_content_generation
+from research.models import Publication, ResearchDomain
+from tests.graphql import create_publication, create_story
+from tests.purging import RecordingBackend
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINT = "/graphql/"
+Person = StoryPage._meta.get_field("person").related_model
+
+#: The answers a frontend keeps, by name; each test says which of them a change purges.
+ANSWERS = {
+    "first": '{ publication(slug: "tagged-first") { title domain { name } '
+    "authors { name person { name } } } }",
+    "second": '{ publication(slug: "tagged-second") { title domain { name } } }',
+    "list": "{ publications(first: 3) { edges { node { title } } } }",
+    "missing": '{ publication(slug: "not-yet-public") { title } }',
+    "domains": "{ researchDomains { edges { node { name } } } }",
+    "story": '{ story(slug: "tagged-story") { title person { name } } }',
+    "stories": "{ stories(first: 3) { edges { node { title } } } }",
+}
+
+
+@pytest.fixture
+def recorded(settings):
+    settings.CMS_PURGE_BACKENDS = {
+        "recorded": {"BACKEND": "tests.purging.RecordingBackend"},
+    }
+    RecordingBackend.purged = []
+    return RecordingBackend.purged
+
+
+@pytest.fixture
+def content(django_capture_on_commit_callbacks):
+    """Two publications in two domains (the first by a person of ours), a story about
+    another person, all published. (Every change of a test runs its commit callbacks:
+    the test's transaction never commits.)"""
+    with django_capture_on_commit_callbacks(execute=True):
+        author = Person.objects.create(name="Tagged Author", slug="tagged-author")
+        subject = Person.objects.create(name="Tagged Subject", slug="tagged-subject")
+        first = create_publication(
+            "Tagged First", domain="distributed-systems", authors=[("Tagged Author", author)]
+        )
+        second = create_publication("Tagged Second", domain="applications")
+        story = create_story("Tagged Story", date=timezone.now().date(), person=subject)
+    return {"first": first, "second": second, "story": story, "author": author, "subject": subject}
+
+
+def get(client, query):
+    response = client.get(ENDPOINT, {"query": query}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content[:2000]
+    assert "errors" not in response.json(), response.json()
+    return response
+
+
+def cache_everything(client):
+    """Ask every answer once (cached now) and return its edge tags."""
+    headers = {}
+    for name, query in ANSWERS.items():
+        response = get(client, query)
+        headers[name] = set(response["xkey"].split())
+        assert get_without_sql(client, query), f"{name} was not cached"
+    return headers
+
+
+def get_without_sql(client, query):
+    """Whether ``query`` is answered from the Redis cache (no SQL at all)."""
+    with CaptureQueriesContext(connection) as queries:
+        get(client, query)
+    return len(queries) == 0
+
+
+def check_purged(client, headers, recorded, expected):
+    """Exactly ``expected`` answers are gone from Redis and purged at the edge."""
+    from_redis = {name for name, query in ANSWERS.items() if not get_without_sql(client, query)}
+    at_the_edge = {name for name, tags in headers.items() if tags & set(recorded)}
+    assert (from_redis, at_the_edge) == (expected, expected)
+
+
+def test_every_answer_names_what_it_was_built_from(client, content):
+    headers = cache_everything(client)
+    first, story = content["first"], content["story"]
+    domain = first.domain
+    assert {f"publication:{first.pk}", f"researchdomain:{domain.pk}"} <= headers["first"]
+    assert f"person:{content['author'].pk}" in headers["first"]
+    assert headers["missing"] == {"publication"}  # what may appear under that slug
+    assert "publication" in headers["list"]
+    assert "researchdomain" in headers["domains"]
+    assert {f"page:{story.pk}", f"person:{content['subject'].pk}"} <= headers["story"]
+    assert "page" in headers["stories"]
+    # An author row lives inside its publication: the publication's tag covers it.
+    assert not any(tag.startswith("publicationauthor") for tag in headers["first"])
+
+
+def test_publishing_an_edit_purges_the_answers_showing_it_and_its_lists(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    first = content["first"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first.title = "Tagged First, Edited"
+        first.save_revision(log_action=False).publish(log_action=False)
+    check_purged(client, headers, recorded, {"first", "list", "missing"})
+
+
+def test_unpublishing_purges_the_answers_showing_it_and_its_lists(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        content["first"].unpublish(log_action=False)
+    check_purged(client, headers, recorded, {"first", "list", "missing"})
+
+
+def test_deleting_purges_the_answers_showing_it_and_its_lists(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        content["second"].delete()
+    check_purged(client, headers, recorded, {"second", "list", "missing"})
+
+
+def test_a_new_publication_purges_only_the_lists_it_enters(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        create_publication("Not Yet Public", domain="applications")
+    check_purged(client, headers, recorded, {"list", "missing"})
+
+
+def test_a_scheduled_go_live_purges_only_the_lists_it_enters(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    go_live = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        coming = create_publication("Not Yet Public", domain="applications", publish=False)
+        coming.go_live_at = go_live
+        revision = coming.save_revision(approved_go_live_at=go_live, log_action=False)
+        revision.publish(log_action=False)  # with a future go-live time this only schedules
+    headers = cache_everything(client)
+    with time_machine.travel(go_live + timedelta(seconds=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("publish_scheduled", verbosity=0)
+        assert Publication.objects.get(pk=coming.pk).live
+        check_purged(client, headers, recorded, {"list", "missing"})
+
+
+def test_an_expiry_purges_the_answers_showing_it_and_its_lists(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    second = content["second"]
+    expiry = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        second.expire_at = expiry
+        second.save_revision(log_action=False).publish(log_action=False)
+    headers = cache_everything(client)
+    with time_machine.travel(expiry + timedelta(seconds=1), tick=False):
+        # Past its time the answer that showed it is not served, before any scheduler.
+        assert not get_without_sql(client, ANSWERS["second"])
+        assert get_without_sql(client, ANSWERS["first"])
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("publish_scheduled", verbosity=0)
+        assert not Publication.objects.get(pk=second.pk).live
+        check_purged(client, headers, recorded, {"second", "list", "missing"})
+
+
+def test_renaming_a_domain_purges_the_answers_that_showed_it(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    domain = ResearchDomain.objects.get(pk=content["first"].domain_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.name = "Renamed Systems"
+        domain.save()
+    check_purged(client, headers, recorded, {"first", "domains"})
+
+
+def test_renaming_a_person_purges_the_answers_that_showed_them(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        content["subject"].name = "Renamed Subject"
+        content["subject"].save()
+    check_purged(client, headers, recorded, {"story"})
+    with django_capture_on_commit_callbacks(execute=True):
+        content["author"].name = "Renamed Author"
+        content["author"].save()
+    recorded_after = set(recorded)
+    assert f"person:{content['author'].pk}" in recorded_after
+    assert not get_without_sql(client, ANSWERS["first"])
+
+
+def test_a_purged_answer_is_fresh_and_cached_again(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    cache_everything(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        content["author"].name = "Renamed Author"
+        content["author"].save()
+    body = get(client, ANSWERS["first"]).json()["data"]["publication"]
+    assert body["authors"][0]["person"]["name"] == "Renamed Author"
+    assert get_without_sql(client, ANSWERS["first"])
+
+
+def test_the_header_never_exceeds_its_limit_and_collapses_to_list_tags(client, settings):
+    query = "{ publications(first: 100) { edges { node { title domain { name } } } } }"
+    full = set(get(client, query)["xkey"].split())
+    assert len([tag for tag in full if tag.startswith("publication:")]) == 46
+    settings.CMS_API = {
+        **settings.CMS_API,
+        "CACHE_TAG_HEADER": "Cache-Tag",
+        "CACHE_TAG_HEADER_BYTES": 200,
+    }
+    bump_content_generation()  # computed afresh under the new settings
+    header = get(client, query)["Cache-Tag"]
+    assert len(header.encode()) <= 200
+    tags = set(header.split(","))
+    # The 46 publications became their list's tag; the 3 domains still fit.
+    assert "publication" in tags
+    assert not any(tag.startswith("publication:") for tag in tags)
+    assert {tag for tag in full if tag.startswith("researchdomain:")} <= tags

@@ -1,0 +1,123 @@
+"""Purge backends (``cms.purging``): what each sends to its edge, checked against a
+local stub server that records requests, and that a purge goes out only after the
+change commits, for the change's tags."""
+
+import json
+
+import pytest
+from prometheus_client import REGISTRY
+
+from cms import purging
+from tests.graphql import create_publication
+from tests.webhooks import Receiver
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edge():
+    server = Receiver()
+    yield server
+    server.close()
+
+
+def base(server):
+    return f"http://127.0.0.1:{server.server.server_port}"
+
+
+def purges(backend, result):
+    value = REGISTRY.get_sample_value("cms_purges_total", {"backend": backend, "result": result})
+    return value or 0
+
+
+def configure(settings, **backends):
+    settings.CMS_PURGE_BACKENDS = backends
+
+
+def test_varnish_gets_a_purge_with_the_tags_in_xkey_purge(settings, edge):
+    second = Receiver()
+    try:
+        configure(
+            settings,
+            varnish={
+                "BACKEND": "cms.purging.VarnishBackend",
+                "LOCATION": [base(edge), base(second) + "/"],
+            },
+        )
+        purging.purge({"publication:7", "publication"})
+    finally:
+        second.close()
+    for server in (edge, second):
+        [request] = server.requests
+        assert (request["method"], request["path"]) == ("PURGE", "/")
+        assert request["headers"]["xkey-purge"] == "publication publication:7"
+
+
+def test_cloudflare_gets_the_tags_as_json_thirty_per_call(settings, edge):
+    configure(
+        settings,
+        cloudflare={
+            "BACKEND": "cms.purging.CloudflareBackend",
+            "BASE_URL": base(edge) + "/client/v4",
+            "ZONE_ID": "zone-1",
+            "API_TOKEN": "token-1",
+        },
+    )
+    tags = {f"publication:{n}" for n in range(31)}
+    purging.purge(tags)
+    assert [r["path"] for r in edge.requests] == ["/client/v4/zones/zone-1/purge_cache"] * 2
+    assert {r["headers"]["Authorization"] for r in edge.requests} == {"Bearer token-1"}
+    sent = [json.loads(r["body"])["tags"] for r in edge.requests]
+    assert [len(batch) for batch in sent] == [30, 1]
+    assert set(sent[0]) | set(sent[1]) == tags
+
+
+def test_fastly_gets_the_tags_as_surrogate_keys(settings, edge):
+    configure(
+        settings,
+        fastly={
+            "BACKEND": "cms.purging.FastlyBackend",
+            "BASE_URL": base(edge),
+            "SERVICE_ID": "service-1",
+            "API_TOKEN": "token-2",
+        },
+    )
+    purging.purge({"page:3", "page"})
+    [request] = edge.requests
+    assert (request["method"], request["path"]) == ("POST", "/service/service-1/purge")
+    assert request["headers"]["Fastly-Key"] == "token-2"
+    assert request["headers"]["Surrogate-Key"] == "page page:3"
+
+
+def test_a_failed_purge_is_counted_and_never_fails_the_publish(
+    settings, django_capture_on_commit_callbacks
+):
+    refusing = Receiver(statuses=[503])
+    try:
+        configure(
+            settings,
+            varnish={"BACKEND": "cms.purging.VarnishBackend", "LOCATION": [base(refusing)]},
+        )
+        sent, failed = purges("varnish", "sent"), purges("varnish", "failed")
+        with django_capture_on_commit_callbacks(execute=True):
+            create_publication("Quokka Genomics")
+    finally:
+        refusing.close()
+    assert len(refusing.requests) == 1
+    assert (purges("varnish", "sent"), purges("varnish", "failed")) == (sent, failed + 1)
+
+
+def test_a_change_is_purged_once_after_its_transaction_commits(
+    settings, edge, django_capture_on_commit_callbacks
+):
+    configure(
+        settings, varnish={"BACKEND": "cms.purging.VarnishBackend", "LOCATION": [base(edge)]}
+    )
+    sent = purges("varnish", "sent")
+    with django_capture_on_commit_callbacks(execute=True):
+        quokka = create_publication("Quokka Genomics")
+        assert edge.requests == []  # not before the commit: a reader would cache the old state
+    [request] = edge.requests  # one purge for the whole publish
+    tags = set(request["headers"]["xkey-purge"].split())
+    assert {"publication", f"publication:{quokka.pk}"} <= tags
+    assert purges("varnish", "sent") == sent + 1
