@@ -11,15 +11,8 @@ class CareersConfig(AppConfig):
     demo = "careers.demo"
 
     def ready(self):
-        from grapple.actions import register_page_model
-
+        # Pages and snippets alike: each public type, with its fields and what they
+        # need loaded and cost, is declared in api/types.py (pages through
+        # cms.api.hints.expose_page, which registers them with grapple).
         from . import models  # noqa: F401
-
-        # Pages are exposed through grapple's page(urlPath:) with their own fields;
-        # snippets get hand-written types in api/types.py instead of grapple's.
-        for page_model in (
-            models.CareersPage,
-            models.StoryIndexPage,
-            models.StoryPage,
-        ):
-            register_page_model(page_model, "")
+        from .api import types  # noqa: F401

@@ -4,15 +4,9 @@ The people the stories are about, their teams and organizations are shared
 content in ``home.models`` (research links authors to the same people).
 """
 
-import graphene
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from grapple.models import (
-    GraphQLField,
-    GraphQLStreamfield,
-    GraphQLString,
-)
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -56,13 +50,6 @@ class CareersPage(HeadlessPreviewMixin, Page):
         ),
     ]
 
-    graphql_fields = [
-        GraphQLString("heading", required=True, description="The large heading at the top."),
-        GraphQLString("intro", required=True, description="The paragraph under the heading."),
-        GraphQLString("cta_label", required=True, description="Call-to-action button text."),
-        GraphQLString("cta_url", required=True, description="Call-to-action link."),
-    ]
-
     parent_page_types = ["home.HomePage"]
     subpage_types = ["careers.StoryIndexPage"]
     max_count = 1
@@ -81,9 +68,6 @@ class StoryIndexPage(HeadlessPreviewMixin, Page):
     intro = models.TextField(blank=True, help_text="The sentence under the heading.")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    graphql_fields = [
-        GraphQLString("intro", required=True, description="The sentence under the heading.")
-    ]
 
     parent_page_types = ["careers.CareersPage"]
     subpage_types = ["careers.StoryPage"]
@@ -167,42 +151,6 @@ class StoryPage(HeadlessPreviewMixin, Page):
         index.SearchField("person_name"),
         index.SearchField("summary"),
         index.FilterField("date"),
-    ]
-
-    graphql_fields = [
-        GraphQLString(
-            "person_name",
-            source="display_name",
-            required=True,
-            description="The name of the person the story is about.",
-        ),
-        GraphQLString("role", required=True, description="Their job title; may be empty."),
-        GraphQLField(
-            "person",
-            "home.api.types.PersonType",
-            description="Their profile, when the story is linked to one.",
-        ),
-        GraphQLField("team", "home.api.types.TeamType", description="Their team, if set."),
-        GraphQLField(
-            "portrait",
-            "careers.api.types.PortraitType",
-            source="public_portrait",
-            description="The story's portrait with renditions and a srcset; null if none.",
-        ),
-        GraphQLString("summary", required=True, description="One or two sentences for lists."),
-        GraphQLStreamfield(
-            "body",
-            required=True,
-            description="The story as typed blocks: heading, paragraph, image, quote, embed.",
-        ),
-        GraphQLField(
-            "related_publications",
-            graphene.List(graphene.NonNull("research.api.types.PublicationType")),
-            source="live_related_publications",
-            required=True,
-            description="Published publications linked to the story, in editor order.",
-        ),
-        GraphQLField("date", graphene.Date, required=True, description="The story's date."),
     ]
 
     parent_page_types = ["careers.StoryIndexPage"]

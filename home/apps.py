@@ -11,10 +11,8 @@ class HomeConfig(AppConfig):
     demo = "home.demo"
 
     def ready(self):
-        from grapple.actions import register_page_model
-
-        from . import models
-
-        # Pages are exposed through grapple's page(urlPath:) with their own fields;
-        # snippets (the people directory) get hand-written types in api/types.py.
-        register_page_model(models.HomePage, "")
+        # Pages and snippets alike: each public type, with its fields and what they
+        # need loaded and cost, is declared in api/types.py (pages through
+        # cms.api.hints.expose_page, which registers them with grapple).
+        from . import models  # noqa: F401
+        from .api import types  # noqa: F401

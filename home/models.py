@@ -6,7 +6,6 @@ careers tells their stories. ``home`` knows neither app (``make lint-imports``).
 """
 
 from django.db import models
-from grapple.models import GraphQLPage, GraphQLString
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -51,18 +50,6 @@ class HomePage(HeadlessPreviewMixin, Page):
         MultiFieldPanel([FieldPanel("intro_heading"), FieldPanel("intro")], heading="Intro"),
         MultiFieldPanel(
             [FieldPanel("cta_label"), FieldPanel("cta_page")], heading="Call to action"
-        ),
-    ]
-
-    graphql_fields = [
-        GraphQLString("tagline", required=True, description="Short line under the title."),
-        GraphQLString("intro_heading", required=True, description="Heading of the intro."),
-        GraphQLString("intro", required=True, description="The intro paragraph."),
-        GraphQLString("cta_label", required=True, description="Call-to-action button text."),
-        GraphQLPage(
-            "cta_page",
-            source="public_cta_page",
-            description="The page the call to action opens; null unless it is published.",
         ),
     ]
 

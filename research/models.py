@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
-from grapple.models import GraphQLInt, GraphQLString
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -351,16 +350,6 @@ class ResearchPage(HeadlessPreviewMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldRowPanel([FieldPanel("page_size"), FieldPanel("default_sort")]),
-    ]
-
-    graphql_fields = [
-        GraphQLString("intro", required=True, description="The sentence under the page title."),
-        GraphQLInt("page_size", required=True, description="Publications per page (1-100)."),
-        GraphQLString(
-            "default_sort",
-            required=True,
-            description="Initial sort: title, title_desc, newest or oldest (see PublicationSort).",
-        ),
     ]
 
     parent_page_types = ["home.HomePage"]

@@ -1,20 +1,21 @@
-"""GraphQL types of careers content: story portraits; and what a story page's fields
-need loaded and cost (its fields are ``StoryPage.graphql_fields``). People, teams and
+"""GraphQL types of careers content: the careers pages' and the stories' fields (what
+each needs loaded and costs beside it), story portraits. People, teams and
 organizations are ``home.api.types``."""
 
 import graphene
 from django.db.models import Prefetch
+from grapple.models import GraphQLField, GraphQLStreamfield, GraphQLString
 from wagtail.images import get_image_model
 
 from cms.api.absolute_urls import absolute_url
-from cms.api.hints import declare, prefetched
+from cms.api.hints import expose_page, prefetched
 from cms.api.prefetch import PrefetchPlan, nested_paths
 from cms.visibility import known_public
 from home.api.types import team_prefetch
 from research.api.types import PublicationType
 from research.models import Publication
 
-from ..models import StoryPage, StoryRelatedPublication
+from ..models import CareersPage, StoryIndexPage, StoryPage, StoryRelatedPublication
 
 #: Widths offered in a portrait's ``srcset``; none larger than the original is made.
 PORTRAIT_WIDTHS = (320, 640, 960)
@@ -110,9 +111,60 @@ def _related_publications(queryset, paths, lookup):
     return queryset.prefetch_related(Prefetch(f"{lookup}related_publications", queryset=related))
 
 
-#: A story page's type is grapple's, built from ``StoryPage.graphql_fields``.
-declare(
+expose_page(
+    CareersPage,
+    fields=[
+        GraphQLString("heading", required=True, description="The large heading at the top."),
+        GraphQLString("intro", required=True, description="The paragraph under the heading."),
+        GraphQLString("cta_label", required=True, description="Call-to-action button text."),
+        GraphQLString("cta_url", required=True, description="Call-to-action link."),
+    ],
+)
+
+
+expose_page(
+    StoryIndexPage,
+    fields=[GraphQLString("intro", required=True, description="The sentence under the heading.")],
+)
+
+
+expose_page(
     StoryPage,
+    fields=[
+        GraphQLString(
+            "person_name",
+            source="display_name",
+            required=True,
+            description="The name of the person the story is about.",
+        ),
+        GraphQLString("role", required=True, description="Their job title; may be empty."),
+        GraphQLField(
+            "person",
+            "home.api.types.PersonType",
+            description="Their profile, when the story is linked to one.",
+        ),
+        GraphQLField("team", "home.api.types.TeamType", description="Their team, if set."),
+        GraphQLField(
+            "portrait",
+            "careers.api.types.PortraitType",
+            source="public_portrait",
+            description="The story's portrait with renditions and a srcset; null if none.",
+        ),
+        GraphQLString("summary", required=True, description="One or two sentences for lists."),
+        GraphQLStreamfield(
+            "body",
+            required=True,
+            description="The story as typed blocks: heading, paragraph, image, quote, embed.",
+        ),
+        GraphQLField(
+            "related_publications",
+            graphene.List(graphene.NonNull("research.api.types.PublicationType")),
+            source="live_related_publications",
+            required=True,
+            description="Published publications linked to the story, in editor order.",
+        ),
+        GraphQLField("date", graphene.Date, required=True, description="The story's date."),
+    ],
     prefetch=PrefetchPlan(
         {
             "person": _person,

@@ -12,8 +12,10 @@ touches the model and its type and nothing in ``cms``::
     @declare(prefetch=PrefetchPlan({"members": ...}), list_sizes={"members": 20})
     class TeamType(DjangoObjectType): ...
 
-A page model's type is built by grapple from the model's ``graphql_fields``; its
-hints are declared for the model: ``declare(StoryPage, prefetch=..., list_sizes=...)``.
+A page's type is declared there too, with ``expose_page(StoryPage, fields=[...],
+prefetch=..., list_sizes=...)``: its fields (grapple's field declarations) and their
+hints in one place, the same route as a snippet's type, while the model holds content
+only and names no GraphQL field.
 """
 
 from dataclasses import dataclass, field
@@ -74,3 +76,21 @@ def hints_of_schema_type(graphql_type):
 def prefetched(target, queryset, paths, lookup=""):
     """``queryset`` with the prefetches ``target`` declares for the selected ``paths``."""
     return hints_for(target).prefetch.apply(queryset, paths, lookup)
+
+
+def expose_page(model, *, fields, prefetch=None, list_sizes=None):
+    """Declare a page model's public type: its ``fields`` and their hints.
+
+    grapple builds a page's type from ``graphql_fields`` when the schema is built;
+    giving it here, from the app's ``api/types.py``, keeps every schema field of the
+    app in that one module (the model knows no GraphQL). Registers the page with
+    grapple once.
+    """
+    from grapple.actions import register_page_model
+
+    if "graphql_fields" in vars(model):
+        raise ValueError(f"The fields of {model.__name__} are already declared.")
+    model.graphql_fields = list(fields)
+    declare(model, prefetch=prefetch, list_sizes=list_sizes)
+    register_page_model(model, "")
+    return model

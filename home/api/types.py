@@ -7,13 +7,14 @@ subject; the type names (``Organization``, ``Team``, ``Person``) are the public 
 import graphene
 from django.db.models import Prefetch
 from graphene_django import DjangoObjectType
+from grapple.models import GraphQLPage, GraphQLString
 
 from cms.api.connection import EDITOR_ORDER, in_editor_order
-from cms.api.hints import declare
+from cms.api.hints import declare, expose_page
 from cms.api.nodes import Node, database_id_field
 from cms.api.prefetch import PrefetchPlan
 
-from ..models import Organization, Person, Team
+from ..models import HomePage, Organization, Person, Team
 
 
 def team_prefetch(queryset, paths, lookup):
@@ -116,3 +117,19 @@ class PersonType(DjangoObjectType):
     role = graphene.String(required=True, description="Job title; empty if not set.")
     bio = graphene.String(required=True, description="Short biography; empty if not set.")
     team = graphene.Field(TeamType, description="Their team, if set.")
+
+
+expose_page(
+    HomePage,
+    fields=[
+        GraphQLString("tagline", required=True, description="Short line under the title."),
+        GraphQLString("intro_heading", required=True, description="Heading of the intro."),
+        GraphQLString("intro", required=True, description="The intro paragraph."),
+        GraphQLString("cta_label", required=True, description="Call-to-action button text."),
+        GraphQLPage(
+            "cta_page",
+            source="public_cta_page",
+            description="The page the call to action opens; null unless it is published.",
+        ),
+    ],
+)

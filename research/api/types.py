@@ -3,10 +3,11 @@
 import graphene
 from django.db.models import Count, Prefetch, Q
 from graphene_django import DjangoObjectType
+from grapple.models import GraphQLInt, GraphQLString
 from wagtail.documents import get_document_model
 
 from cms.api.absolute_urls import absolute_url
-from cms.api.hints import declare
+from cms.api.hints import declare, expose_page
 from cms.api.nodes import Node, database_id_field
 from cms.api.prefetch import PrefetchPlan
 from cms.api.request_state import once_per_request
@@ -14,7 +15,7 @@ from cms.api.tags import note_list
 from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
-from ..models import Publication, PublicationAuthor, ResearchDomain
+from ..models import Publication, PublicationAuthor, ResearchDomain, ResearchPage
 
 
 def with_live_publication_counts(domains):
@@ -187,3 +188,17 @@ class DomainFacetType(graphene.ObjectType):
     selected = graphene.Boolean(
         required=True, description="True when the domain is in the `domains` filter."
     )
+
+
+expose_page(
+    ResearchPage,
+    fields=[
+        GraphQLString("intro", required=True, description="The sentence under the page title."),
+        GraphQLInt("page_size", required=True, description="Publications per page (1-100)."),
+        GraphQLString(
+            "default_sort",
+            required=True,
+            description="Initial sort: title, title_desc, newest or oldest (see PublicationSort).",
+        ),
+    ],
+)
