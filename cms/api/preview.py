@@ -95,7 +95,7 @@ def preview_query():
     )
 
     class PreviewContent(graphene.Union):
-        """Anything an editor can preview: a page or a publication."""
+        """Anything an editor can preview: a page, or a snippet with drafts and previews."""
 
         class Meta:
             types = page_types + tuple(PREVIEW_TYPES.values())
