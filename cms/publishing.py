@@ -27,20 +27,14 @@ from django.dispatch import Signal
 content_changed = Signal()
 changes_committed = Signal()
 
-#: Apps whose saves and deletes are content changes (``CMS_CONTENT_APPS`` overrides).
-DEFAULT_CONTENT_APPS = (
-    "home",
-    "research",
-    "careers",
-    "wagtailcore",
-    "wagtailimages",
-    "wagtaildocs",
-    "taggit",
-)
+#: Wagtail's apps whose saves and deletes are content changes (pages, images, documents,
+#: tags); the project's own content apps are named by the settings (``CMS_CONTENT_APPS``),
+#: so publishing knows no content app.
+WAGTAIL_CONTENT_APPS = ("wagtailcore", "wagtailimages", "wagtaildocs", "taggit")
 
 
 def content_apps():
-    return getattr(settings, "CMS_CONTENT_APPS", DEFAULT_CONTENT_APPS)
+    return (*WAGTAIL_CONTENT_APPS, *getattr(settings, "CMS_CONTENT_APPS", ()))
 
 
 def is_content_model(model):

@@ -159,6 +159,10 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# The apps whose saves and deletes change public content (cms.publishing): each change
+# invalidates cached answers, purges the edge and may send webhooks.
+CMS_CONTENT_APPS = ("home", "research", "careers")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Research at Databricks and MosaicML"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
