@@ -174,8 +174,7 @@ def _lookup(backend, key):
     found = backend.get_many([key, CHANGES_KEY])
     changes = found.get(CHANGES_KEY)
     if changes is None:
-        backend.add(CHANGES_KEY, _fresh_version(), timeout=None)
-        changes = backend.get(CHANGES_KEY)
+        (changes,) = _versions(backend, [CHANGES_KEY])
     entry = found.get(key)
     if entry is None or (entry["x"] is not None and entry["x"] <= time.time()):
         return Lookup(key, changes=changes)
