@@ -15,6 +15,12 @@ in the project root, with the template-database environment). It is mutmut's own
 * **Listed equivalents are not run.** A mutant named in
   ``benchmarks/mutation-equivalent.txt`` survives by definition; running it costs every
   test that reaches its function. It is recorded as skipped (and left out of the score).
+* **Memos filled before the fork are emptied in each session.** The stats run calls
+  every function unmutated in the process the sessions are forked from; a function whose
+  answer is memoised there (a ``functools.cache``, or a module-level private dict such
+  as ``cms.api.tags._listed``) is never called again in a forked session, so all its
+  mutants "survive" (31 of 31 in ``cms.api.tags._model_of`` before). Each session
+  starts by emptying the memos of the mutated modules (``forget_memos``).
 * **The test that killed a sibling runs first.** mutmut runs a mutant's tests fastest
   first and stops at the first failure. Here the tests that killed other mutants of the
   same function come first (most kills first), then those that killed mutants of the same
@@ -32,6 +38,7 @@ import os
 import resource
 import sys
 import time
+import tomllib
 from collections import Counter
 
 import mutmut.__main__ as mutmut_main
@@ -87,6 +94,26 @@ def killers_first(mutant_name, tests):
     )
 
 
+def forget_memos():
+    """Empty what the mutated modules memoised before the fork: every ``functools`` cache
+    and every module-level private lower-case dict (a memo by this project's naming;
+    upper-case dicts such as ``NODE_TYPES`` are registries filled at import, re-tested in
+    fresh processes instead)."""
+    mutated = {path.removesuffix(".py").replace("/", ".") for path in _mutated_paths()}
+    for name in mutated & sys.modules.keys():
+        module = sys.modules[name]
+        for attribute, value in list(vars(module).items()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+            elif isinstance(value, dict) and attribute.startswith("_") and attribute.islower():
+                value.clear()
+
+
+def _mutated_paths():
+    with open(MUTANTS.parent / "pyproject.toml", "rb") as config:
+        return tomllib.load(config)["tool"]["mutmut"]["source_paths"]
+
+
 class _SessionLog:
     """A pytest plugin for one mutant's session: which test failed first, and the cost."""
 
@@ -94,6 +121,9 @@ class _SessionLog:
         self.mutant_name = mutant_name
         self.killer = None
         self.ran = 0
+
+    def pytest_sessionstart(self, session):
+        forget_memos()
 
     def pytest_runtest_logreport(self, report):
         if report.when == "call":
