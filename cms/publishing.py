@@ -47,8 +47,11 @@ def is_content_model(model):
 # its model's and its primary key (``publication:42``; every page is a ``page``, as
 # pages share one table and one id); a model's own tag (``publication``) stands for
 # "the list of them": answers that list objects of a model, or looked one up and
-# found none, carry it. A change of an object purges both: answers that showed the
-# object, and the lists it may enter, leave or move in.
+# found none, carry it. A list filtered by a scope field its app declares
+# (``scope_lists``) carries the narrower ``publication:domain:3`` instead: "any
+# publication in domain 3". A change of an object purges its own tag, its model's,
+# and the scoped lists of the values it had before the change and has after it:
+# answers that showed the object, and every list it may enter, leave or move in.
 
 
 def tag_model(model):
@@ -67,11 +70,68 @@ def object_tag(model, pk):
     return f"{model_tag(model)}:{pk}"
 
 
-def tags_of_change(instance):
-    """What a saved or deleted ``instance`` purges: its own tag and its model's list, and
-    for a view restriction whatever it hides or shows."""
+#: Model (as ``tag_model`` names it) -> the fields its lists are filtered by.
+_LIST_SCOPES = {}
+#: Where ``remember_scopes`` keeps, on the instance being saved, its stored scope values.
+_SCOPES_BEFORE = "_cms_list_scopes_before"
+
+
+def scope_lists(model, field_name):
+    """Declare that lists of ``model`` are served filtered by ``field_name`` (a foreign
+    key or plain column): such a list carries ``scoped_list_tag`` rather than the
+    model's tag, and every change of an object purges the scoped lists of its value."""
+    model = tag_model(model)
+    model._meta.get_field(field_name)  # a typo fails at start-up, not as a stale list
+    _LIST_SCOPES[model] = tuple(dict.fromkeys((*_LIST_SCOPES.get(model, ()), field_name)))
+
+
+def scoped_list_tag(model, field_name, value):
+    """The tag of "the list of ``model`` whose ``field_name`` is ``value``"."""
+    if field_name not in _LIST_SCOPES.get(tag_model(model), ()):
+        # A scope no change purges would keep its lists stale forever.
+        raise LookupError(f"Lists of {model_tag(model)} are not scoped by {field_name!r}.")
+    return f"{model_tag(model)}:{field_name}:{value}"
+
+
+def remember_scopes(instance, update_fields=None):
+    """Before ``instance`` is saved: keep the scope values its row holds now, so the
+    change also purges the lists it leaves. One query, only for a model with scopes
+    whose save may write one of them."""
+    instance.__dict__.pop(_SCOPES_BEFORE, None)  # from an earlier save of this instance
+    scopes = _LIST_SCOPES.get(tag_model(type(instance)), ())
+    if update_fields is not None:
+        scopes = [name for name in scopes if name in update_fields]
+    if not scopes or instance.pk is None:
+        return
+    columns = [type(instance)._meta.get_field(name).attname for name in scopes]
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values(*columns).first()
+    if stored is not None:
+        setattr(instance, _SCOPES_BEFORE, stored)
+
+
+def _scoped_tags(instance):
     model = type(instance)
-    return (object_tag(model, instance.pk), model_tag(model), *_restricted_tags(instance))
+    before = instance.__dict__.get(_SCOPES_BEFORE, {})
+    tags = []
+    for name in _LIST_SCOPES.get(tag_model(model), ()):
+        attname = model._meta.get_field(name).attname
+        for value in (before.get(attname), getattr(instance, attname, None)):
+            if value is not None:
+                tags.append(scoped_list_tag(model, name, value))
+    return tuple(dict.fromkeys(tags))
+
+
+def tags_of_change(instance):
+    """What a saved or deleted ``instance`` purges: its own tag, its model's list, the
+    scoped lists it was and is in, and for a view restriction whatever it hides or
+    shows."""
+    model = type(instance)
+    return (
+        object_tag(model, instance.pk),
+        model_tag(model),
+        *_scoped_tags(instance),
+        *_restricted_tags(instance),
+    )
 
 
 def _restricted_tags(instance):

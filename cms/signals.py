@@ -10,7 +10,7 @@ here imports them.
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from wagtail.models import DraftStateMixin, Page
 from wagtail.signals import published, unpublished
@@ -23,6 +23,7 @@ from .publishing import (
     content_apps,
     content_changed,
     is_content_model,
+    remember_scopes,
     tags_of_change,
 )
 
@@ -63,6 +64,12 @@ def report_change(sender, instance, deleted=False, raw=False, **kwargs):
         transaction.on_commit(notice)  # outside a transaction: sent right away
 
 
+def remember_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A change purges the scoped lists its object leaves: read them before the save."""
+    if not raw and is_content_model(sender):
+        remember_scopes(instance, update_fields)
+
+
 def report_delete(sender, instance, **kwargs):
     report_change(sender, instance, deleted=True)
 
@@ -98,6 +105,7 @@ def webhook_on_snippet_save(sender, instance, raw=False, **kwargs):
 def connect():
     # One path for every change: publishing, unpublishing and scheduling save the object's
     # row, so ``post_save`` covers them (Wagtail's publish signals would report them twice).
+    pre_save.connect(remember_before_save, dispatch_uid="cms-publishing-before-save")
     post_save.connect(report_change, dispatch_uid="cms-publishing-save")
     post_delete.connect(report_delete, dispatch_uid="cms-publishing-delete")
     purging.connect()  # edge caches, by tag, after the commit

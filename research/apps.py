@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from cms.publishing import scope_lists
+
 
 class ResearchConfig(AppConfig):
     name = "research"
@@ -19,3 +21,7 @@ class ResearchConfig(AppConfig):
             signal_handlers,  # noqa: F401
         )
         from .api import types  # noqa: F401
+
+        # Publications are listed by domain (``publications(domains:)``, a domain's
+        # ``publicationCount``): a change purges the lists of the domain it was and is in.
+        scope_lists(models.Publication, "domain")

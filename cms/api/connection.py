@@ -25,7 +25,7 @@ from .conf import api_setting
 from .cursors import decode_cursor, encode_cursor
 from .errors import UserInputError
 from .hints import declare
-from .tags import note_list
+from .tags import note_list_tags
 
 
 @dataclass(frozen=True)
@@ -168,11 +168,15 @@ def paginate(
     before=None,
     fingerprint,
     count_total=None,
+    list_tags=None,
 ):
     """Return the requested page of ``queryset`` in ``ordering`` as a ``ConnectionSlice``.
 
     ``count_total`` replaces ``queryset.count()`` when the caller can total more
-    cheaply (e.g. from facet counts it computes anyway).
+    cheaply (e.g. from facet counts it computes anyway). ``list_tags`` name every list
+    whose change may change which rows this one holds (default: its model's): a search
+    also through related names, a filter by a scope (``publication:domain:3``). The
+    answer carries them, and a cursor's remembered position holds while none changed.
     """
     window = page_window(first, last)
     bounds = {
@@ -184,15 +188,18 @@ def paginate(
         if (cursor.key if ordering.keyset else cursor.position) is None:
             raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
     count_total = count_total or queryset.count
-    note_list(queryset.model)  # the answer depends on which objects the list holds
+    list_tags = tuple(list_tags or (model_tag(queryset.model),))
+    note_list_tags(list_tags)  # the answer depends on which objects the list holds
     if ordering.keyset:
-        return _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total)
+        return _keyset_page(
+            queryset, ordering, window, bounds, fingerprint, count_total, list_tags
+        )
     page = _position_page(queryset, ordering, window, bounds, fingerprint)
     page.count_total = count_total
     return page
 
 
-def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
+def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total, list_tags):
     bounded = queryset
     if "after" in bounds:
         bounded = bounded.filter(ordering.beyond(bounds["after"].key, forward=True))
@@ -209,8 +216,8 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total):
         rows.reverse()
         has_next, has_previous = "before" in bounds, has_more
 
-    # Positions stay exact while the list's model has not changed (its tag's version).
-    version = content_version([model_tag(queryset.model)])
+    # Positions stay exact while no list this one depends on has changed (their versions).
+    version = content_version(list_tags)
     known_before = _known_position(window, bounds, len(rows), version)
 
     def count_before():
@@ -237,7 +244,7 @@ def _known_position(window, bounds, row_count, version):
     """Rows before this page, when known without counting; else None.
 
     A keyset cursor remembers its row's index and the content version it was
-    issued under. While no object of the list's model has changed and no content has
+    issued under. While no list the page depends on has changed and no content has
     expired since (same version), that index is still exact, so walking page by page
     never counts again; after a publish of such an object it is counted afresh.
     """

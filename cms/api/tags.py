@@ -4,15 +4,18 @@ Every object a field is resolved on is served, so ``TagMiddleware`` tags the
 ``root`` of each resolver (``publication:42``, ``page:7``, ``person:3``; no SQL,
 the object is at hand). Lists add their model's tag (``publication``): ``paginate``
 for every connection, and root fields that answer a list, or nothing, for the
-objects that may appear there later. ``node``/``nodes`` tag each id they look up,
+objects that may appear there later. A list filtered by a scope adds the scoped
+tag instead (``publication:domain:3``: ``paginate(list_tags=...)``), so a change in
+another domain leaves it cached. ``node``/``nodes`` tag each id they look up,
 found or not. Tags follow ``cms.publishing``, which purges the same names when
-an object changes: its own tag and its model's.
+an object changes: its own tag, its model's and its scoped lists before and after.
 
 The answer's tags go to the Redis response cache (``cms.api.cache``) and, in the
 header ``CACHE_TAG_HEADER`` names, to the edge: ``xkey`` for Varnish,
 ``Surrogate-Key`` for Fastly, ``Cache-Tag`` for Cloudflare. Past
 ``CACHE_TAG_HEADER_BYTES`` the objects of the model with the most of them are
-replaced by the model's tag, which every change of one of them purges too.
+replaced by the model's tag, which every change of one of them purges too; then
+scoped list tags by their model's.
 """
 
 from contextlib import contextmanager
@@ -36,6 +39,7 @@ class TagCollector:
     def __init__(self):
         self.objects = {}  # model tag -> primary keys
         self.lists = set()
+        self.scoped = {}  # scoped list tag -> its model's tag
         self.expires_at = None  # the earliest expiry time of an object served
         self._last = None
 
@@ -60,20 +64,38 @@ class TagCollector:
     def add_list(self, model):
         self.lists.add(model_tag(model))
 
+    def add_list_tag(self, tag):
+        """A model's list tag (``publication``), or a scoped one (``publication:domain:3``,
+        ``cms.publishing.scoped_list_tag``), whose model's tag comes first."""
+        if ":" in tag:
+            self.scoped[tag] = tag.partition(":")[0]
+        else:
+            self.lists.add(tag)
+
     def tags(self, max_bytes=None, separator=" "):
         """Every tag, sorted; past ``max_bytes`` joined, object tags are collapsed into
-        their model's tag, the model with the most objects first."""
+        their model's tag, the model with the most objects first, then scoped list tags.
+
+        A scoped list tag beside its model's tag says nothing more (every change that
+        purges it purges the model's tag too), so it is left out.
+        """
         objects = {name: set(pks) for name, pks in self.objects.items()}
         lists = set(self.lists)
         while True:
-            tags = sorted(lists) + sorted(
+            scoped = {tag for tag, name in self.scoped.items() if name not in lists}
+            tags = sorted(lists | scoped) + sorted(
                 f"{name}:{pk}" for name, pks in objects.items() for pk in pks
             )
-            if max_bytes is None or not objects or _length(tags, separator) <= max_bytes:
+            if max_bytes is None or _length(tags, separator) <= max_bytes:
                 return tags
-            largest = max(objects, key=lambda name: (len(objects[name]), name))
-            del objects[largest]
-            lists.add(largest)
+            if objects:
+                largest = max(objects, key=lambda name: (len(objects[name]), name))
+                del objects[largest]
+                lists.add(largest)
+            elif scoped:
+                lists.update(self.scoped[tag] for tag in scoped)
+            else:
+                return tags
 
 
 def _length(tags, separator):
@@ -102,6 +124,13 @@ def note_list(model):
     collector = _collector.get()
     if collector is not None:
         collector.add_list(model)
+
+
+def note_list_tags(tags):
+    collector = _collector.get()
+    if collector is not None:
+        for tag in tags:
+            collector.add_list_tag(tag)
 
 
 def note_lookup(model, pk):

@@ -6,10 +6,12 @@ from django.db.models import Count
 from cms.api.cache import cached_for_content
 from cms.api.conf import api_setting
 from cms.api.errors import UserInputError
-from cms.publishing import model_tag
+from cms.api.tags import note_list_tags, note_lookup
+from cms.publishing import model_tag, scoped_list_tag
 
 from ..models import (
     EARLIEST_PUBLICATION_YEAR,
+    Publication,
     PublicationAuthor,
     ResearchDomain,
     latest_publication_year,
@@ -42,6 +44,8 @@ def resolve_domains(slugs, domains):
             + ". Query `researchDomains` for the valid slugs.",
             field="domains",
         )
+    for domain in found:  # a new slug would make this filter refused
+        note_lookup(ResearchDomain, domain.pk)
     return found
 
 
@@ -61,6 +65,19 @@ def check_year(year):
 #: Related models whose names a publication search matches (the search index holds them:
 #: ``research.signal_handlers``), so renaming one changes what a search finds.
 SEARCHED_THROUGH = (ResearchDomain, PublicationAuthor._meta.get_field("person").related_model)
+
+
+def list_tags(terms, selected_domains):
+    """The lists a page of ``publications`` depends on: the publications of the selected
+    domains (``publication:domain:3``; all publications without a filter), and with a
+    search the domains and people, whose names it also matches."""
+    if selected_domains:
+        tags = [scoped_list_tag(Publication, "domain", domain.pk) for domain in selected_domains]
+    else:
+        tags = [model_tag(Publication)]
+    if terms is not None:  # renaming one changes what a search finds
+        tags += [model_tag(model) for model in SEARCHED_THROUGH]
+    return tags
 
 
 class DomainCounts:
@@ -100,6 +117,8 @@ class DomainCounts:
         return sum(self.counts.get(domain.pk, 0) for domain in counted)
 
     def facets(self):
+        # Every domain's name and count: any domain's or publication's change shows here.
+        note_list_tags([model_tag(ResearchDomain), model_tag(self.queryset.model)])
         selected_ids = {domain.pk for domain in self.selected or ()}
         return [
             DomainFacetType(

@@ -17,10 +17,9 @@ from cms.api.nodes import register_node
 from cms.api.prefetch import selected_paths
 from cms.api.preview import register_preview_type
 from cms.api.search import matching, parse_search, sort_name_for
-from cms.api.tags import note_list
 
 from ..models import Publication, ResearchDomain
-from .filters import SEARCHED_THROUGH, DomainCounts, all_domains, check_year, resolve_domains
+from .filters import DomainCounts, all_domains, check_year, list_tags, resolve_domains
 from .sorters import ORDERINGS, PublicationSort, with_title_hits
 from .types import (
     DomainFacetType,
@@ -123,8 +122,6 @@ class PublicationQueries:
         results = Publication.objects.live()
         if terms is not None:
             results = matching(results, terms)
-            for model in SEARCHED_THROUGH:  # renaming one changes what a search finds
-                note_list(model)
         if year is not None:
             results = results.filter(year=year)
         counts = DomainCounts(
@@ -153,6 +150,7 @@ class PublicationQueries:
                 year,
             ),
             count_total=counts.total,
+            list_tags=list_tags(terms, selected_domains),
         )
         return page.carrying(PublicationPage, domain_counts=counts)
 

@@ -11,7 +11,8 @@ from cms.api.hints import declare, expose_page
 from cms.api.nodes import Node, database_id_field
 from cms.api.prefetch import PrefetchPlan
 from cms.api.request_state import once_per_request
-from cms.api.tags import note_list
+from cms.api.tags import note_list_tags
+from cms.publishing import scoped_list_tag
 from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
@@ -59,7 +60,8 @@ class ResearchDomainType(DjangoObjectType):
     )
 
     def resolve_publication_count(root, info):
-        note_list(Publication)  # the count changes with any publication
+        # The count changes with the publications in this domain, and only those.
+        note_list_tags([scoped_list_tag(Publication, "domain", root.pk)])
         annotated = getattr(root, "publication_count", None)
         if annotated is not None:
             return annotated

@@ -48,7 +48,11 @@ def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on
         "slug": quokka.slug,
         "url_path": None,
         "title": "Quokka Genomics",
-        "tags": ["publication", f"publication:{quokka.pk}"],
+        "tags": [
+            "publication",
+            f"publication:{quokka.pk}",
+            f"publication:domain:{quokka.domain_id}",  # the lists of its domain
+        ],
         "timestamp": payload["timestamp"],
         "delivery_id": str(delivery.delivery_id),
     }
