@@ -14,10 +14,13 @@ new versions.
 
 Expiry needs no edit: a live item stops being public when its ``expire_at``
 passes, whether or not the scheduler has unpublished it yet. So an answer keeps
-the earliest expiry time of what it served and is not served past it; the
-scheduler's unpublish then purges the lists the item leaves. HTTP caches are told
-the next expiry time of all live content (``seconds_until_expiry`` caps
-``Cache-Control``).
+the earliest expiry time of what it served and is not served past it; an answer
+that depends on a list (which also counts and orders items it does not show) is
+not served past the next expiry time of all live content; the scheduler's
+unpublish then purges the lists the item leaves. HTTP caches are told that next
+expiry time (``seconds_until_expiry`` caps ``Cache-Control``). A scheduled
+go-live needs no bound: the item is not live until the scheduler publishes it,
+and that save purges the lists it enters.
 
 Every call goes through ``cms.cache_guard``: while Redis is unreachable nothing is
 cached or read from the cache, and before it is trusted again the generation
@@ -189,6 +192,13 @@ def store_response(lookup, body, collector, header_tags):
     """Keep ``body`` with the versions of the tags ``collector`` gathered, unless content
     changed since ``lookup``."""
     tags = collector.tags(STORED_TAG_BYTES)
+    expires_at = collector.expires_at
+    if collector.lists or collector.scoped:
+        # A list also counts and orders items it does not show: it is not served past the
+        # moment any of them may expire, as HTTP caches are told (``seconds_until_expiry``).
+        upcoming = next_expiry_time()
+        if upcoming is not None and (expires_at is None or upcoming < expires_at):
+            expires_at = upcoming
 
     def store(backend):
         keys = [CHANGES_KEY, GENERATION_KEY, *map(tag_key, tags)]
@@ -196,14 +206,14 @@ def store_response(lookup, body, collector, header_tags):
         if changes != lookup.changes:
             return  # computed while content changed: maybe the old state
         timeout = api_setting("RESPONSE_CACHE_SECONDS")
-        if collector.expires_at is not None:
-            timeout = max(1, min(timeout, math.ceil(collector.expires_at - time.time())))
+        if expires_at is not None:
+            timeout = max(1, min(timeout, math.ceil(expires_at - time.time())))
         entry = {
             "b": body,
             "t": tags,
             "v": versions,
             "g": generation,
-            "x": collector.expires_at,
+            "x": expires_at,
             "h": list(header_tags),
         }
         backend.set(lookup.key, entry, timeout=timeout)

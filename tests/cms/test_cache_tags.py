@@ -27,6 +27,9 @@ pytestmark = pytest.mark.django_db
 ENDPOINT = "/graphql/"
 Person = StoryPage._meta.get_field("person").related_model
 
+DOMAINS = ("distributed-systems", "applications", "ai-and-ml")
+DOMAIN_LIST = '{ publications(domains: ["%s"], first: 1) { totalCount edges { node { title } } } }'
+
 #: The answers a frontend keeps, by name; each test says which of them a change purges.
 ANSWERS = {
     "first": '{ publication(slug: "tagged-first") { title domain { name } '
@@ -35,9 +38,22 @@ ANSWERS = {
     "list": "{ publications(first: 3) { edges { node { title } } } }",
     "missing": '{ publication(slug: "not-yet-public") { title } }',
     "domains": "{ researchDomains { edges { node { name } } } }",
+    "counts": "{ researchDomains { edges { node { publicationCount } } } }",
     "story": '{ story(slug: "tagged-story") { title person { name } } }',
     "stories": "{ stories(first: 3) { edges { node { title } } } }",
+    # One list per domain: the first is in Distributed Systems, the second in Applications;
+    # none of them shows either on its first page, but each counts what it holds.
+    "in_systems": DOMAIN_LIST % "distributed-systems",
+    "in_apps": DOMAIN_LIST % "applications",
+    "in_ai": DOMAIN_LIST % "ai-and-ml",
+    "facets": '{ publications(domains: ["ai-and-ml"], first: 1) { domainFacets { name count } } }',
+    "search": '{ publications(search: "tagged", first: 3) { totalCount edges { node { title } } } '
+    "}",
 }
+
+#: What a change of a publication purges besides the answers that showed it and its
+#: domains' lists: every list of all publications, and the root lookup that found none.
+EVERY_PUBLICATION = {"list", "missing", "counts", "facets", "search"}
 
 
 @pytest.fixture
@@ -109,6 +125,17 @@ def test_every_answer_names_what_it_was_built_from(client, content):
     assert "page" in headers["stories"]
     # An author row lives inside its publication: the publication's tag covers it.
     assert not any(tag.startswith("publicationauthor") for tag in headers["first"])
+    # A list filtered by a domain depends on that domain's publications only, and on the
+    # slug it was named by; a domain's count on its own publications.
+    in_domain = {slug: ResearchDomain.objects.get(slug=slug).pk for slug in DOMAINS}
+    systems = in_domain["distributed-systems"]
+    assert {f"publication:domain:{systems}", f"researchdomain:{systems}"} <= headers["in_systems"]
+    assert "publication" not in headers["in_systems"]
+    assert {f"publication:domain:{pk}" for pk in in_domain.values()} <= headers["counts"]
+    assert "publication" not in headers["counts"]
+    # Facets show every domain's name and count; a search matches domain and people's names.
+    assert {"publication", "researchdomain"} <= headers["facets"]
+    assert {"publication", "researchdomain", "person"} <= headers["search"]
 
 
 def test_publishing_an_edit_purges_the_answers_showing_it_and_its_lists(
@@ -119,7 +146,7 @@ def test_publishing_an_edit_purges_the_answers_showing_it_and_its_lists(
     with django_capture_on_commit_callbacks(execute=True):
         first.title = "Tagged First, Edited"
         first.save_revision(log_action=False).publish(log_action=False)
-    check_purged(client, headers, recorded, {"first", "list", "missing"})
+    check_purged(client, headers, recorded, {"first", "in_systems", *EVERY_PUBLICATION})
 
 
 def test_unpublishing_purges_the_answers_showing_it_and_its_lists(
@@ -128,7 +155,7 @@ def test_unpublishing_purges_the_answers_showing_it_and_its_lists(
     headers = cache_everything(client)
     with django_capture_on_commit_callbacks(execute=True):
         content["first"].unpublish(log_action=False)
-    check_purged(client, headers, recorded, {"first", "list", "missing"})
+    check_purged(client, headers, recorded, {"first", "in_systems", *EVERY_PUBLICATION})
 
 
 def test_deleting_purges_the_answers_showing_it_and_its_lists(
@@ -137,7 +164,7 @@ def test_deleting_purges_the_answers_showing_it_and_its_lists(
     headers = cache_everything(client)
     with django_capture_on_commit_callbacks(execute=True):
         content["second"].delete()
-    check_purged(client, headers, recorded, {"second", "list", "missing"})
+    check_purged(client, headers, recorded, {"second", "in_apps", *EVERY_PUBLICATION})
 
 
 def test_a_new_publication_purges_only_the_lists_it_enters(
@@ -146,12 +173,27 @@ def test_a_new_publication_purges_only_the_lists_it_enters(
     headers = cache_everything(client)
     with django_capture_on_commit_callbacks(execute=True):
         create_publication("Not Yet Public", domain="applications")
-    check_purged(client, headers, recorded, {"list", "missing"})
+    check_purged(client, headers, recorded, {"in_apps", *EVERY_PUBLICATION})
+
+
+def test_moving_a_publication_to_another_domain_purges_the_lists_it_leaves_and_enters(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    headers = cache_everything(client)
+    first = content["first"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first.domain = ResearchDomain.objects.get(slug="ai-and-ml")
+        first.save_revision(log_action=False).publish(log_action=False)
+    expected = {"first", "in_systems", "in_ai", *EVERY_PUBLICATION}
+    check_purged(client, headers, recorded, expected)  # Applications' list stays
+    left = get(client, ANSWERS["in_systems"]).json()["data"]["publications"]["totalCount"]
+    assert left == 26  # the seed's, without the one that left
 
 
 def test_a_scheduled_go_live_purges_only_the_lists_it_enters(
-    client, content, recorded, django_capture_on_commit_callbacks
+    client, content, recorded, django_capture_on_commit_callbacks, settings
 ):
+    settings.CMS_API = {**settings.CMS_API, "BROWSER_MAX_AGE": 86400, "CDN_MAX_AGE": 86400}
     go_live = timezone.now() + timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         coming = create_publication("Not Yet Public", domain="applications", publish=False)
@@ -160,29 +202,48 @@ def test_a_scheduled_go_live_purges_only_the_lists_it_enters(
         revision.publish(log_action=False)  # with a future go-live time this only schedules
     headers = cache_everything(client)
     with time_machine.travel(go_live + timedelta(seconds=1), tick=False):
+        # Its time has come, but until the scheduler publishes it, it is not live: the
+        # lists cached without it are still true, in Redis and at the edge.
+        assert not Publication.objects.get(pk=coming.pk).live
+        assert get_without_sql(client, ANSWERS["in_apps"])
+        # What the code promises for the edge is the scheduler's purge (it wakes at the
+        # go-live time: cms.scheduling), not a shorter max-age.
+        assert "s-maxage=86400" in get(client, ANSWERS["in_apps"])["Cache-Control"]
         with django_capture_on_commit_callbacks(execute=True):
             call_command("publish_scheduled", verbosity=0)
         assert Publication.objects.get(pk=coming.pk).live
-        check_purged(client, headers, recorded, {"list", "missing"})
+        check_purged(client, headers, recorded, {"in_apps", *EVERY_PUBLICATION})
+        entered = get(client, ANSWERS["in_apps"]).json()["data"]["publications"]["totalCount"]
+        assert entered == 5 + 2  # the seed's, the second and the one gone live
 
 
 def test_an_expiry_purges_the_answers_showing_it_and_its_lists(
-    client, content, recorded, django_capture_on_commit_callbacks
+    client, content, recorded, django_capture_on_commit_callbacks, settings
 ):
+    settings.CMS_API = {**settings.CMS_API, "BROWSER_MAX_AGE": 86400, "CDN_MAX_AGE": 86400}
     second = content["second"]
     expiry = timezone.now() + timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         second.expire_at = expiry
         second.save_revision(log_action=False).publish(log_action=False)
     headers = cache_everything(client)
+    for name in ("second", "in_apps", "in_ai"):
+        # The edge keeps no answer past the expiry: every one is bounded by it.
+        cache_control = get(client, ANSWERS[name])["Cache-Control"]
+        assert int(cache_control.rpartition("s-maxage=")[2]) <= 3600, (name, cache_control)
     with time_machine.travel(expiry + timedelta(seconds=1), tick=False):
-        # Past its time the answer that showed it is not served, before any scheduler.
+        # Past its time, before any scheduler, neither the answer that showed it nor a list
+        # that counted it is served from Redis; a list that never held it still is.
         assert not get_without_sql(client, ANSWERS["second"])
+        assert not get_without_sql(client, ANSWERS["in_apps"])
+        counted = get(client, ANSWERS["in_apps"]).json()["data"]["publications"]["totalCount"]
+        assert counted == 5  # the seed's only
         assert get_without_sql(client, ANSWERS["first"])
+        headers = cache_everything(client)
         with django_capture_on_commit_callbacks(execute=True):
             call_command("publish_scheduled", verbosity=0)
         assert not Publication.objects.get(pk=second.pk).live
-        check_purged(client, headers, recorded, {"second", "list", "missing"})
+        check_purged(client, headers, recorded, {"second", "in_apps", *EVERY_PUBLICATION})
 
 
 def test_renaming_a_domain_purges_the_answers_that_showed_it(
@@ -193,7 +254,10 @@ def test_renaming_a_domain_purges_the_answers_that_showed_it(
     with django_capture_on_commit_callbacks(execute=True):
         domain.name = "Renamed Systems"
         domain.save()
-    check_purged(client, headers, recorded, {"first", "domains"})
+    # The domain's own list names it in its filter; facets and a search show its name.
+    check_purged(
+        client, headers, recorded, {"first", "domains", "counts", "in_systems", "facets", "search"}
+    )
 
 
 def test_renaming_a_person_purges_the_answers_that_showed_them(
@@ -203,13 +267,13 @@ def test_renaming_a_person_purges_the_answers_that_showed_them(
     with django_capture_on_commit_callbacks(execute=True):
         content["subject"].name = "Renamed Subject"
         content["subject"].save()
-    check_purged(client, headers, recorded, {"story"})
+    check_purged(client, headers, recorded, {"story", "search"})  # a search matches names
+    headers = cache_everything(client)
+    recorded.clear()
     with django_capture_on_commit_callbacks(execute=True):
         content["author"].name = "Renamed Author"
         content["author"].save()
-    recorded_after = set(recorded)
-    assert f"person:{content['author'].pk}" in recorded_after
-    assert not get_without_sql(client, ANSWERS["first"])
+    check_purged(client, headers, recorded, {"first", "search"})
 
 
 def test_a_purged_answer_is_fresh_and_cached_again(
@@ -222,6 +286,23 @@ def test_a_purged_answer_is_fresh_and_cached_again(
     body = get(client, ANSWERS["first"]).json()["data"]["publication"]
     assert body["authors"][0]["person"]["name"] == "Renamed Author"
     assert get_without_sql(client, ANSWERS["first"])
+
+
+def test_scoped_list_tags_collapse_into_their_models_tag_past_the_limit(client, settings):
+    query = (
+        '{ publications(domains: ["distributed-systems", "applications", "ai-and-ml"], '
+        "first: 100) { edges { node { title } } } }"
+    )
+    full = set(get(client, query)["xkey"].split())
+    scoped = {tag for tag in full if tag.startswith("publication:domain:")}
+    assert len(scoped) == 3
+    assert "publication" not in full
+    settings.CMS_API = {**settings.CMS_API, "CACHE_TAG_HEADER_BYTES": 40}
+    bump_content_generation()  # computed afresh under the new settings
+    tags = get(client, query)["xkey"]
+    assert len(tags.encode()) <= 40
+    # Every change that purges a domain's list purges the model's tag too.
+    assert set(tags.split()) == {"publication", "researchdomain"}
 
 
 def test_the_header_never_exceeds_its_limit_and_collapses_to_list_tags(client, settings):
