@@ -117,18 +117,36 @@ def page_window(first, last):
     )
 
 
-@dataclass
 class Edge:
-    cursor: str
-    node: object
+    """One row of a page. Its cursor is signed when first read: most pages are asked
+    only for ``pageInfo.endCursor``, and signing one cursor per row was about a tenth
+    of a 100-row page's time."""
+
+    __slots__ = ("node", "_cursor_of", "_offset", "_cursor")
+
+    def __init__(self, node, cursor_of, offset):
+        self.node, self._cursor_of, self._offset, self._cursor = node, cursor_of, offset, None
+
+    @property
+    def cursor(self):
+        if self._cursor is None:
+            self._cursor = self._cursor_of(self._offset)
+        return self._cursor
 
 
 @dataclass
 class PageInfoData:
     has_next_page: bool
     has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    edges: list
+
+    @property
+    def start_cursor(self):
+        return self.edges[0].cursor if self.edges else None
+
+    @property
+    def end_cursor(self):
+        return self.edges[-1].cursor if self.edges else None
 
 
 @dataclass
@@ -227,17 +245,16 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total, l
             return count_total() - len(rows)  # the last page
         return queryset.filter(ordering.beyond(ordering.values_of(rows[0]), forward=False)).count()
 
-    cursors = [
-        encode_cursor(
+    def cursor_of(offset):
+        return encode_cursor(
             sort=ordering.name,
             fingerprint=fingerprint,
-            values=ordering.values_of(row),
+            values=ordering.values_of(rows[offset]),
             index=None if known_before is None or version is None else known_before + offset,
             version=version,
         )
-        for offset, row in enumerate(rows)
-    ]
-    return _slice(rows, cursors, has_next, has_previous, count_total, count_before)
+
+    return _slice(rows, cursor_of, has_next, has_previous, count_total, count_before)
 
 
 def _known_position(window, bounds, row_count, version):
@@ -280,25 +297,21 @@ def _position_page(queryset, ordering, window, bounds, fingerprint):
         has_previous = first_position > 0
         has_next = "before" in bounds
 
-    cursors = [
-        encode_cursor(sort=ordering.name, fingerprint=fingerprint, position=position)
-        for position in range(first_position, first_position + len(rows))
-    ]
+    def cursor_of(offset):
+        return encode_cursor(
+            sort=ordering.name, fingerprint=fingerprint, position=first_position + offset
+        )
 
     def count_total():
         return total if total is not None else queryset.count()
 
-    return _slice(rows, cursors, has_next, has_previous, count_total, lambda: first_position)
+    return _slice(rows, cursor_of, has_next, has_previous, count_total, lambda: first_position)
 
 
-def _slice(rows, cursors, has_next, has_previous, count_total, count_before):
-    edges = [Edge(cursor=cursor, node=row) for cursor, row in zip(cursors, rows, strict=True)]
-    page_info = PageInfoData(
-        has_next_page=has_next,
-        has_previous_page=has_previous,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
-    )
+def _slice(rows, cursor_of, has_next, has_previous, count_total, count_before):
+    """``cursor_of(offset)``: the cursor of ``rows[offset]``, signed when first read."""
+    edges = [Edge(row, cursor_of, offset) for offset, row in enumerate(rows)]
+    page_info = PageInfoData(has_next_page=has_next, has_previous_page=has_previous, edges=edges)
     return ConnectionSlice(edges, page_info, count_total, count_before)
 
 

@@ -9,7 +9,7 @@ rather than silently returning a wrong page.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from django.core import signing
 
@@ -51,7 +51,12 @@ def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, 
         index=index,
         version=None if index is None else version,
     )
-    payload = {name: value for name, value in asdict(cursor).items() if value is not None}
+    # Not ``asdict``: it deep-copies every value, a tenth of the cost of a cursor.
+    payload = {
+        item.name: getattr(cursor, item.name)
+        for item in fields(cursor)
+        if getattr(cursor, item.name) is not None
+    }
     return signing.dumps(payload, salt=SALT, compress=False)
 
 
