@@ -22,6 +22,8 @@ class BenchmarksConfig(AppConfig):
             GraphQLSnippet,
             GraphQLString,
         )
+        from grapple.registry import registry
+        from wagtail import hooks
 
         from home.models import Person
         from research.models import Publication, PublicationAuthor, ResearchDomain
@@ -43,4 +45,13 @@ class BenchmarksConfig(AppConfig):
         for model in (Person, ResearchDomain, Publication):
             register_snippet_model(model, "Stock")
         register_django_model(PublicationAuthor, "Stock")
+        collected = len(registry.schema)
         register_paginated_query_field("stock_publication", "stock_publications")(Publication)
+        stock_fields = registry.schema[collected:]
+
+        # The public schema takes root fields only through the project's hook
+        # (cms.api.schema.QUERY_HOOK, named here: importing that module builds the
+        # schema), not grapple's collected mixins: hand it grapple's stock fields.
+        @hooks.register("register_public_api_query")
+        def register_stock_fields(query_mixins):
+            query_mixins.extend(stock_fields)
