@@ -246,6 +246,9 @@ class Publication(
         index.FilterField("domain"),
         index.FilterField("sort_title"),
     ]
+    #: On PostgreSQL, a GIN-indexed copy of the autocomplete vector above kept on this
+    #: table by a trigger (migration 0002), which ``cms.api.search.matching`` reads.
+    search_vector_column = "search_vector"
 
     class Meta:
         verbose_name = "publication"
