@@ -2,6 +2,10 @@ from django.urls import path
 
 from cms.urls import urlpatterns as cms_urlpatterns
 
-from .floor import floor_view
+from .floor import floor_view, search_floor_view
 
-urlpatterns = [path("bench/floor/", floor_view), *cms_urlpatterns]
+urlpatterns = [
+    path("bench/floor/", floor_view),
+    path("bench/search-floor/", search_floor_view),
+    *cms_urlpatterns,
+]
