@@ -105,6 +105,32 @@ def test_backoff_doubles_and_gives_up_after_the_last_attempt(
     assert delivery.attempts == 2
 
 
+def test_only_2xx_succeeds_and_3xx_is_logged_as_an_unfollowed_redirect(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    """The edges of each range: a receiver that answers 300 or 399 moved and is not
+    followed (the log says so), 400 is a plain failure, 299 is success; 200 logs no
+    error at all."""
+    receiver.statuses = [300, 399, 400, 299]
+    with webhook_settings(MAX_ATTEMPTS=10, RETRY_BASE_SECONDS=0):
+        publish_new(django_capture_on_commit_callbacks)
+        for _ in range(4):  # each retry is due from the next run on
+            run_worker()
+        publish_new(django_capture_on_commit_callbacks, title="Quokka Genomics II")
+        run_worker()
+    attempts = WebhookAttempt.objects.order_by("delivery__pk", "number")
+    assert [(a.number, a.response_code, a.error, a.succeeded) for a in attempts] == [
+        (1, 300, "HTTP 300 (redirects are not followed)", False),
+        (2, 399, "HTTP 399 (redirects are not followed)", False),
+        (3, 400, "HTTP 400", False),
+        (4, 299, "", True),
+        (1, 200, "", True),
+    ]
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {
+        WebhookDelivery.Status.SUCCEEDED
+    }
+
+
 def test_an_unreachable_endpoint_is_logged_not_raised(django_capture_on_commit_callbacks):
     WebhookEndpoint.objects.create(name="Gone", url="http://127.0.0.1:9/nothing-listens")
     publish_new(django_capture_on_commit_callbacks)
