@@ -131,6 +131,9 @@ def test_an_expiry_passing_refreshes_cached_answers_with_no_edit_and_no_schedule
         cache_control = get(client, query)["Cache-Control"]
     seconds = int(re.fullmatch(r"public, max-age=0, s-maxage=(\d+)", cache_control).group(1))
     assert 29 <= seconds <= 30  # whole seconds, rounded down
+    # Under a second before it, not even for one second: it would outlive the expiry.
+    with time_machine.travel(expires - timedelta(milliseconds=500), tick=False):
+        assert get(client, query)["Cache-Control"] == "public, max-age=0, s-maxage=0"
 
     # When: the expiry time passes; nobody edits, the scheduler has not run.
     with time_machine.travel(expires + timedelta(seconds=1), tick=False):
