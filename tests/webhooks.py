@@ -38,6 +38,7 @@ class Receiver:
 
             do_GET = do_POST  # a followed redirect would arrive as a GET
             do_PURGE = do_POST  # Varnish's purge method
+            do_CONNECT = do_POST  # as an HTTP proxy: the tunnel an https request asks for
 
             def log_message(self, *args):
                 pass

@@ -3,6 +3,10 @@ local stub server that records requests, and that a purge goes out only after th
 change commits, for the change's tags."""
 
 import json
+import socket
+import threading
+import time
+import urllib.request
 
 import pytest
 from prometheus_client import REGISTRY
@@ -121,3 +125,109 @@ def test_a_change_is_purged_once_after_its_transaction_commits(
     tags = set(request["headers"]["xkey-purge"].split())
     assert {"publication", f"publication:{quokka.pk}"} <= tags
     assert purges("varnish", "sent") == sent + 1
+
+
+@pytest.mark.parametrize(
+    ("backend", "params", "path"),
+    [
+        ("VarnishBackend", {}, "/purge/BOX/"),
+        ("CloudflareBackend", {"ZONE_ID": "z"}, "/purge/BOX/zones/z/purge_cache"),
+        ("FastlyBackend", {"SERVICE_ID": "s"}, "/purge/BOX/service/s/purge"),
+    ],
+)
+def test_a_configured_address_keeps_its_path_and_loses_only_its_trailing_slash(
+    settings, edge, backend, params, path
+):
+    """Edges behind a router are reached under a path: it must arrive as configured
+    (an upper-case X or a doubled slash in it would be another route)."""
+    address = base(edge) + "/purge/BOX/"
+    location = {"LOCATION": [address]} if backend == "VarnishBackend" else {"BASE_URL": address}
+    configure(
+        settings,
+        edge={"BACKEND": f"cms.purging.{backend}", "API_TOKEN": "t", **params, **location},
+    )
+    purging.purge({"page"})
+    assert [request["path"] for request in edge.requests] == [path]
+
+
+@pytest.mark.parametrize(
+    ("backend", "params", "host"),
+    [
+        ("CloudflareBackend", {"ZONE_ID": "z"}, "api.cloudflare.com:443"),
+        ("FastlyBackend", {"SERVICE_ID": "s"}, "api.fastly.com:443"),
+    ],
+)
+def test_without_a_base_url_the_providers_own_api_is_asked_over_https(
+    settings, edge, monkeypatch, backend, params, host
+):
+    """The default address, seen by an HTTP proxy as the https tunnel asked for (the
+    proxy opens none, so nothing leaves the machine and the purge counts as failed)."""
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("https_proxy", base(edge))
+    urllib.request.install_opener(None)  # urlopen builds its opener (and reads proxies) once
+    configure(settings, edge={"BACKEND": f"cms.purging.{backend}", "API_TOKEN": "t", **params})
+    failed = purges("edge", "failed")
+    try:
+        purging.purge({"page"})
+    finally:
+        urllib.request.install_opener(None)
+    assert [(r["method"], r["path"]) for r in edge.requests] == [("CONNECT", host)]
+    assert purges("edge", "failed") == failed + 1
+
+
+def test_cloudflare_is_sent_json_and_fastly_a_soft_purge_when_asked(settings, edge):
+    configure(
+        settings,
+        cloudflare={
+            "BACKEND": "cms.purging.CloudflareBackend",
+            "BASE_URL": base(edge),
+            "ZONE_ID": "z",
+            "API_TOKEN": "t",
+        },
+        fastly={
+            "BACKEND": "cms.purging.FastlyBackend",
+            "BASE_URL": base(edge),
+            "SERVICE_ID": "s",
+            "API_TOKEN": "t",
+            "SOFT_PURGE": True,
+        },
+    )
+    purging.purge({"page"})
+    cloudflare, fastly = edge.requests
+    assert cloudflare["headers"]["Content-Type"] == "application/json"
+    assert fastly["headers"]["Fastly-Soft-Purge"] == "1"
+
+
+def test_an_edge_that_never_answers_is_given_up_on(settings, monkeypatch):
+    """A purge runs in the editor's request after the commit: an edge that accepts the
+    connection and then says nothing must not hold it for longer than ``TIMEOUT``."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def accept_and_say_nothing():
+        connection, _ = silent.accept()
+        done.wait(10)  # without a timeout the purge would wait for this close: 10 s
+        connection.close()
+
+    listener = threading.Thread(target=accept_and_say_nothing, daemon=True)
+    listener.start()
+    monkeypatch.setattr(purging, "TIMEOUT", 0.5)
+    configure(
+        settings,
+        varnish={
+            "BACKEND": "cms.purging.VarnishBackend",
+            "LOCATION": [f"http://127.0.0.1:{silent.getsockname()[1]}"],
+        },
+    )
+    failed = purges("varnish", "failed")
+    try:
+        started = time.monotonic()
+        purging.purge({"page"})
+        took = time.monotonic() - started
+    finally:
+        done.set()
+        listener.join(5)
+        silent.close()
+    assert took < 5
+    assert purges("varnish", "failed") == failed + 1
