@@ -235,6 +235,31 @@ def test_addresses_of_one_ipv6_64_share_a_bucket(client):
     assert neighbour.status_code == 200
 
 
+def test_an_ipv4_mapped_ipv6_address_counts_as_its_ipv4_address(client):
+    # A dual-stack server sees an IPv4 client as ::ffff:a.b.c.d: the same client either way,
+    # and each mapped address is a client of its own (not one bucket for all of them).
+    with limited(requests=2), at(10):
+        mapped = statuses(client, 2, REMOTE_ADDR="::ffff:203.0.113.5")
+        plain = post(client, REMOTE_ADDR="203.0.113.5")
+        other_mapped = post(client, REMOTE_ADDR="::ffff:203.0.113.6")
+    assert mapped == [200, 200]
+    assert plain.status_code == 429
+    assert other_mapped.status_code == 200
+
+
+def test_redis_keeps_a_clients_counts_for_the_window_and_one_slot(client):
+    """A count stays in the window until its slot's end leaves it: Redis may drop the hash
+    only after ``window`` plus one slot, or a charge still inside the window would be
+    forgotten (the clock here is Redis's own, so this reads the expiry it was given)."""
+    from django.core.cache import cache
+
+    with limited(requests=5, window=60):
+        assert post(client, REMOTE_ADDR="203.0.113.5").status_code == 200
+    redis = cache.client.get_client(write=True)
+    left = redis.pttl(cache.make_key("cms:ratelimit:api:203.0.113.5"))
+    assert 60_000 < left <= 65_000  # 60 s and one 5 s slot
+
+
 # --- Redis unreachable ---------------------------------------------------------------
 
 
