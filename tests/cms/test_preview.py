@@ -106,18 +106,32 @@ def test_a_tampered_token_is_forbidden(client, editor_client):
 
 def test_a_token_opens_the_draft_for_one_hour_and_not_longer(client, editor_client):
     """The default lifetime (no setting): valid at 59 minutes, even after another preview
-    has cleared old snapshots; expired at 61 minutes, never falling back to the live version."""
-    issued = timezone.now()
+    has cleared old snapshots; expired half a second after the hour, never falling back to
+    the live version. (Issued on a whole second: tokens carry whole seconds.)"""
+    issued = timezone.now().replace(microsecond=0)
     with time_machine.travel(issued, tick=False):
         token = publication_token(editor_client, title="Secret draft title")
     with time_machine.travel(issued + timedelta(minutes=59), tick=False):
         publication_token(editor_client, title="Another editor's draft")  # clears old snapshots
         body = gql(client, PREVIEW, {"token": token})
     assert data_of(body)["preview"]["title"] == "Secret draft title"
-    with time_machine.travel(issued + timedelta(minutes=61), tick=False):
+    with time_machine.travel(issued + timedelta(hours=1, milliseconds=500), tick=False):
         body = gql(client, PREVIEW, {"token": token})
     assert error_codes(body) == ["FORBIDDEN"]
-    assert "expired" in body["errors"][0]["message"]
+    assert body["errors"][0]["message"] == (
+        "This preview link has expired. Open the preview again from the admin."
+    )
+
+
+def test_preview_token_seconds_sets_the_lifetime(client, editor_client, settings):
+    settings.PREVIEW_TOKEN_SECONDS = 120
+    issued = timezone.now().replace(microsecond=0)
+    with time_machine.travel(issued, tick=False):
+        token = publication_token(editor_client, title="Secret draft title")
+    with time_machine.travel(issued + timedelta(seconds=119), tick=False):
+        assert data_of(gql(client, PREVIEW, {"token": token}))["preview"]["title"]
+    with time_machine.travel(issued + timedelta(seconds=121), tick=False):
+        assert error_codes(gql(client, PREVIEW, {"token": token})) == ["FORBIDDEN"]
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token", "eyJzbmFwc2hvdCI6MX0:1abc:forged"])
@@ -146,13 +160,16 @@ def test_preview_answers_are_never_cached(client, editor_client):
 def test_a_preview_shows_the_drafts_own_new_portrait_and_the_public_api_does_not(
     client, marketing_client
 ):
-    # Given: a portrait uploaded for a story that is not saved yet: nothing public uses it.
+    # Given: a portrait and a figure for the body uploaded for a story that is not saved
+    # yet: nothing public uses them.
     portrait = create_portrait("Riley Example")
+    figure = create_portrait("Riley's Whiteboard")
     index = StoryIndexPage.objects.get()
     preview_url = reverse(
         "wagtailadmin_pages:preview_on_add", args=["careers", "storypage", index.pk]
     )
-    data = story_form(marketing_client, index, portrait=str(portrait.pk))
+    body = streamfield([("image", {"image": figure.pk, "caption": "", "alt_text": ""})])
+    data = story_form(marketing_client, index, portrait=str(portrait.pk), body=body)
     assert marketing_client.post(preview_url, data).json()["is_valid"] is True
     preview = marketing_client.get(preview_url, {"in_preview_panel": "true"})
     token = parse_qs(
@@ -160,10 +177,15 @@ def test_a_preview_shows_the_drafts_own_new_portrait_and_the_public_api_does_not
     )["token"][0]
 
     # Then: the editor's preview shows it (cms.api.preview.reveal_own_files) …
-    query = "query($t: String!) { preview(token: $t) { ... on StoryPage { portrait { url } } } }"
-    assert data_of(gql(client, query, {"t": token}))["preview"]["portrait"]["url"]
-    # … while the image is not public: its original is unused by anything live.
+    query = """query($t: String!) { preview(token: $t) { ... on StoryPage {
+      portrait { url } body { ... on ImageWithCaptionBlock { image { url } } }
+    } } }"""
+    story = data_of(gql(client, query, {"t": token}))["preview"]
+    assert story["portrait"]["url"]
+    assert story["body"][0]["image"]["url"]  # the StreamField's images as well
+    # … while the images are not public: their originals are unused by anything live.
     assert not is_public(portrait)
+    assert not is_public(figure)
 
 
 # previewStatus: what the frontend's preview banner says (views/preview.js).
