@@ -1,0 +1,115 @@
+"""What a refused request is told: each coded refusal of ``page``, ``pages`` and
+``preview`` carries a message that says what to send instead. Frontend developers read
+these in their console, so the exact words are part of the API."""
+
+import base64
+
+import pytest
+from wagtail.models import Page
+
+from cms.models import PreviewSnapshot
+from tests.cms.test_preview import publication_token
+from tests.graphql import data_of, error_codes, gql
+
+pytestmark = pytest.mark.django_db
+
+PAGE_BY_TOKEN = "query($t: String) { page(token: $t) { title } }"
+PREVIEW = "query($t: String!) { preview(token: $t) { __typename } }"
+EXPIRED = "This preview link has expired. Open the preview again from the admin."
+
+
+def refusal(body):
+    """``(code, message, field)`` of the answer's only error."""
+    [error] = body["errors"]
+    extensions = error.get("extensions", {})
+    return extensions.get("code"), error["message"], extensions.get("field")
+
+
+def test_page_without_a_way_to_find_it(client):
+    assert refusal(gql(client, "{ page { title } }")) == (
+        "BAD_USER_INPUT",
+        "Pass one of `id`, `slug`, `urlPath` or `token`.",
+        None,
+    )
+
+
+def test_pages_under_two_anchors_or_an_unpublished_one(client):
+    home = Page.objects.get(depth=2)
+    both = gql(
+        client,
+        "query($a: ID) { pages(parent: $a, ancestor: $a) { totalCount } }",
+        {"a": str(home.pk)},
+    )
+    assert refusal(both) == (
+        "BAD_USER_INPUT",
+        "Pass either `parent` or `ancestor`, not both.",
+        "parent",
+    )
+    root = Page.objects.get(depth=1)  # the tree's root is no published page
+    for argument in ("parent", "ancestor"):
+        query = f"query($a: ID) {{ pages({argument}: $a) {{ totalCount }} }}"
+        assert refusal(gql(client, query, {"a": str(root.pk)})) == (
+            "BAD_USER_INPUT",
+            f"No published page has the id {root.pk}.",
+            argument,
+        )
+
+
+def test_a_preview_token_that_is_not_valid_or_for_a_snippet(client, editor_client):
+    for query in (PREVIEW, PAGE_BY_TOKEN):
+        assert refusal(gql(client, query, {"t": "made-up"}))[:2] == (
+            "FORBIDDEN",
+            "This preview token is not valid.",
+        )
+    publication = publication_token(editor_client)
+    assert refusal(gql(client, PAGE_BY_TOKEN, {"t": publication}))[:2] == (
+        "FORBIDDEN",
+        "This preview token is not for a page.",
+    )
+
+
+def test_a_token_whose_draft_was_cleared_says_it_expired(client, editor_client):
+    token = publication_token(editor_client)
+    PreviewSnapshot.objects.all().delete()  # as a later preview does once they are old
+    body = gql(client, PREVIEW, {"t": token})
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert refusal(body)[1] == EXPIRED
+
+
+def test_a_global_id_carries_a_database_id_from_1_to_the_largest_bigint(client):
+    """0 names no row and is not an id this API issues: refused as malformed. The largest
+    64-bit id is a well-formed one: refused only because no page has it."""
+    query = "query($a: ID) { pages(parent: $a) { totalCount } }"
+    zero = base64.b64encode(b"StoryPage:0").decode()
+    largest = base64.b64encode(f"StoryPage:{2**63 - 1}".encode()).decode()
+    assert refusal(gql(client, query, {"a": zero})) == (
+        "BAD_USER_INPUT",
+        f"`parent` must be a page's `id` or `databaseId`; got {zero!r}.",
+        "parent",
+    )
+    assert refusal(gql(client, query, {"a": largest})) == (
+        "BAD_USER_INPUT",
+        f"No published page has the id {2**63 - 1}.",
+        "parent",
+    )
+
+
+def test_a_cursor_of_another_sort_or_filter(client):
+    cursor = data_of(gql(client, "{ pages(first: 1) { pageInfo { endCursor } } }"))["pages"][
+        "pageInfo"
+    ]["endCursor"]
+    query = """query($s: PageSort, $m: Boolean, $c: String) {
+      pages(sort: $s, inMenu: $m, after: $c) { totalCount }
+    }"""
+    assert refusal(gql(client, query, {"s": "TITLE", "c": cursor})) == (
+        "BAD_USER_INPUT",
+        "The `after` cursor was issued for a different sort order. "
+        "Start again without a cursor when you change the sort.",
+        "after",
+    )
+    assert refusal(gql(client, query, {"m": True, "c": cursor})) == (
+        "BAD_USER_INPUT",
+        "The `after` cursor was issued for a different search or filter. "
+        "Start again without a cursor when you change the search or filters.",
+        "after",
+    )
