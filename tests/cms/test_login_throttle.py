@@ -3,6 +3,7 @@ with a message to the editor; tested through /admin/login/ as an editor uses it.
 
 import pytest
 import time_machine
+from django.core.cache import caches
 
 from tests.conftest import make_user
 
@@ -60,7 +61,28 @@ def test_the_right_password_works_again_once_the_window_has_passed(client, edito
         assert logged_in(log_in(client))
 
 
-def test_a_successful_login_clears_the_accounts_failures(client, editor):
+@pytest.fixture(params=["default", "own redis", "memory"])
+def counted_in(request, settings):
+    """Where the failures are counted: the cache's Redis, a Redis of their own
+    (``RATE_LIMIT_REDIS_URL``: another cache alias), or this process's memory (a cache
+    that is not a Redis, as in development)."""
+    if request.param == "default":
+        yield
+        return
+    if request.param == "own redis":
+        alias = {**settings.CACHES["default"], "KEY_PREFIX": "test-own-ratelimit"}
+    else:
+        alias = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {**settings.CACHES, "ratelimit": alias}
+    settings.CMS_API = {**settings.CMS_API, "RATE_LIMIT_CACHE": "ratelimit"}
+    yield
+    if request.param == "memory":
+        caches["ratelimit"].clear()
+    else:
+        caches["ratelimit"].delete_pattern("*")  # this alias's keys only, never FLUSHDB
+
+
+def test_a_successful_login_clears_the_accounts_failures(client, editor, counted_in):
     with at(0):
         for n in range(9):
             log_in(client, password=f"guess {n}")
@@ -95,4 +117,17 @@ def test_a_limit_of_zero_turns_that_count_off(client, editor, settings):
     with at(0):
         for n in range(20):
             log_in(client, username=f"someone-{n}", password="guess")
+        assert logged_in(log_in(client))
+
+
+def test_api_requests_do_not_count_as_failed_logins_of_the_address(client, editor, settings):
+    # The limiters share one Redis and count the same address: each under its own name.
+    settings.LOGIN_THROTTLE = {**settings.LOGIN_THROTTLE, "FAILURES_PER_IP": 3}
+    settings.CMS_API = {**settings.CMS_API, "RATE_LIMIT_REQUESTS": 100, "RATE_LIMIT_WINDOW": 60}
+    query = {"query": "{ researchDomains { edges { node { slug } } } }"}
+    with at(0):
+        for _ in range(3):
+            assert (
+                client.post("/graphql/", query, content_type="application/json").status_code == 200
+            )
         assert logged_in(log_in(client))
