@@ -385,3 +385,17 @@ def test_no_field_of_the_public_schema_pages_with_limit_or_offset(client):
         if argument["name"] in {"limit", "offset", "order", "perPage", "page"}
     ]
     assert offending == []
+
+
+def test_a_search_reaches_the_home_page_and_its_default_order_is_relevance(client):
+    # The home page sits right under the tree's root: a search covers it too.
+    found = pages(client, search="MosaicML")  # in the home page's title
+    assert "/" in urls(found)
+    # Without a sort a search is in RELEVANCE order: its cursor goes on in that order.
+    first = pages(client, search="MosaicML", first=1)
+    after = first["pageInfo"]["endCursor"]
+    body = gql(
+        client, PAGES, {"search": "MosaicML", "sort": "RELEVANCE", "first": 1, "after": after}
+    )
+    assert "errors" not in body, body["errors"]
+    assert urls(body["data"]["pages"]) == urls(found)[1:2]
