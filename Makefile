@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Linux's setsid (absent on macOS, where the children then simply get Ctrl-C too).
 SETSID := $(shell command -v setsid)
 
-.PHONY: run serve test install lint lint-imports format check-migrations schema bench soak mutation clean
+.PHONY: run serve test install lint lint-imports format check-migrations schema bench bench-edge soak mutation clean
 
 $(UV):
 	@$(call step,Installing uv $(UV_VERSION) into $(TOOLS),$(PYTHON) -m venv $(TOOLS))
@@ -106,6 +106,16 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py load_initial_data
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.generate $(BENCH_PUBLICATIONS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.run
+
+## The edge measured (benchmarks/edge.py, ~10 min, never in CI): make serve's stack on its own
+## ports over a private PostgreSQL and Redis; the cached seed page and a mixed workload through
+## Varnish vs straight to gunicorn, a publish storm (hit ratio, publish-to-fresh, stale answers)
+## and one gunicorn killed under load. Results in benchmarks/results/<date>-edge.{json,txt}.
+bench-edge: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v varnishd >/dev/null && [ -e /usr/lib/$$(uname -m)-linux-gnu/varnish/vmods/libvmod_xkey.so ] \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
+	$(PY) -m benchmarks.edge
 
 ## Soak: 50 clients for 10 minutes (SOAK_SECONDS) on a private production stack, with a
 ## Redis and a PostgreSQL restart in the middle; results in benchmarks/results/.

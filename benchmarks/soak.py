@@ -28,9 +28,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.report import write
 from benchmarks.stack import SEED_QUERY, ProductionStack
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 SEARCHES = ["lake", "spark", "sql", "model", "data", "learning", "delta", "stream", "query"]
 DOMAINS = ["ai-and-ml", "applications", "distributed-systems"]
@@ -217,11 +216,7 @@ def main():
     report = run(seconds, clients, outage)
     text = render(report)
     print(text)
-    RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{report['date'][:10]}-soak"
-    stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
-    stem.with_suffix(".txt").write_text(text)
-    print(f"written to {stem}.json and .txt")
+    write("soak", report, text)
     return 0
 
 

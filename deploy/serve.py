@@ -36,16 +36,20 @@ def secret_key():
     return path.read_text().strip()
 
 
-def environment():
-    port = os.environ.get("SERVE_PORT", "8080")
+def environment(port=None, database_url=None, redis_url=None):
+    """The stack's environment: production settings, purges sent to the Varnish on ``port``.
+
+    ``make serve`` takes every value from ``SERVE_*`` variables; ``make bench-edge``
+    passes its own port, database and Redis, so it never touches the shared ones.
+    """
+    port = port or os.environ.get("SERVE_PORT", "8080")
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": secret_key(),
-        "DATABASE_URL": os.environ.get(
-            "SERVE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_serve"
-        ),
-        "REDIS_URL": os.environ.get("SERVE_REDIS_URL", "redis://127.0.0.1:6379/2"),
+        "DATABASE_URL": database_url
+        or os.environ.get("SERVE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_serve"),
+        "REDIS_URL": redis_url or os.environ.get("SERVE_REDIS_URL", "redis://127.0.0.1:6379/2"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on this machine
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -75,16 +79,30 @@ def manage(env, *arguments):
     subprocess.run([sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=env, check=True)
 
 
-def main():
-    env = environment()
+def prepare(env):
+    """The database migrated with the demo content loaded, and the static files collected.
+
+    Nothing is purged meanwhile: Varnish is not running yet and starts empty.
+    """
+    env = {**env, "VARNISH_PURGE_URLS": ""}
     create_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_initial_data", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
+
+
+def start(env, app_ports=APP_PORTS, port=8080, origin=VCL_DIR, quiet=False):
+    """Start the gunicorn instances on ``app_ports``, the scheduler, the webhook worker and
+    Varnish on ``port``; the parts started, in order, for ``stop``.
+
+    ``origin``: the directory of the deployment's ``origin.vcl`` (``deploy/varnish``,
+    which names ports 8001 and 8002); ``None`` writes one for ``app_ports``.
+    """
     started = []
+    output = subprocess.DEVNULL if quiet else None
     try:
-        for port in APP_PORTS:
-            app = Gunicorn(env, int(env["WEB_CONCURRENCY"]), port=port)
+        for app_port in app_ports:
+            app = Gunicorn(env, int(env["WEB_CONCURRENCY"]), port=app_port)
             app.start()
             started.append(app)
         for command in (
@@ -92,11 +110,40 @@ def main():
             ["db_worker", "--backend", "webhooks", "--queue-name", "webhooks", "--no-reload"],
         ):
             started.append(
-                subprocess.Popen([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env)
+                subprocess.Popen(
+                    [sys.executable, "manage.py", *command],
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=output,
+                    stderr=output,
+                )
             )
-        edge = Varnish(APP_PORTS, port=int(os.environ.get("SERVE_PORT", "8080")), origin=VCL_DIR)
+        edge = Varnish(app_ports, port=port, origin=origin)
         edge.start()
         started.append(edge)
+    except BaseException:
+        stop(started)
+        raise
+    return started
+
+
+def stop(started):
+    """Stop what ``start`` started, the edge first."""
+    for part in reversed(started):
+        if isinstance(part, subprocess.Popen):
+            part.terminate()
+            part.wait(timeout=30)
+        else:
+            part.stop()
+
+
+def main():
+    env = environment()
+    prepare(env)
+    started = []
+    try:
+        started = start(env, port=int(os.environ.get("SERVE_PORT", "8080")))
+        edge = started[-1]
         print(
             f"\nServing through Varnish at {edge.url}/ (GraphQL at {edge.url}/graphql/, "
             f"admin at {edge.url}/admin/);\napp servers at "
@@ -112,12 +159,7 @@ def main():
     except KeyboardInterrupt:
         pass
     finally:
-        for part in reversed(started):
-            if isinstance(part, subprocess.Popen):
-                part.terminate()
-                part.wait(timeout=30)
-            else:
-                part.stop()
+        stop(started)
 
 
 if __name__ == "__main__":
