@@ -126,6 +126,7 @@ VARNISH_COUNTERS = (
     "MAIN.s_pass",
     "MAIN.backend_fail",
     "MAIN.backend_retry",
+    "MAIN.fetch_failed",
     "MAIN.n_expired",
 )
 
