@@ -447,6 +447,7 @@ def run_kill(edge, victim, urls_file, urls, settings):
         os.kill(pid, signal.SIGKILL)
     killed_at = round(seconds / 3, 1)
     loader.join()
+    time.sleep(2)  # Varnish's worker threads add their counts to the totals once idle
     after = varnish_counters(edge)
     _ratio, delta = hit_ratio(before, after)
     return {

@@ -10,7 +10,8 @@ changed. A publish no longer empties the whole cache.
 
 An answer computed while content changed is not stored (``CHANGES_KEY``, a
 counter every change bumps, moved meanwhile): it may hold the old state under the
-new versions.
+new versions. Nor is it sent cacheable: the edge's purge went out before it
+arrived, so an edge that kept it would serve the old state until the next purge.
 
 Expiry needs no edit: a live item stops being public when its ``expire_at``
 passes, whether or not the scheduler has unpublished it yet. So an answer keeps
@@ -190,7 +191,9 @@ def _lookup(backend, key):
 
 def store_response(lookup, body, collector, header_tags):
     """Keep ``body`` with the versions of the tags ``collector`` gathered, unless content
-    changed since ``lookup``."""
+    changed since ``lookup``; ``False`` then (the answer may show the old state, and no
+    cache may keep it: a purge sent meanwhile could not reach it), else ``True`` or
+    ``None`` (the cache is unreachable)."""
     tags = collector.tags(STORED_TAG_BYTES)
     expires_at = collector.expires_at
     if collector.lists or collector.scoped:
@@ -204,7 +207,7 @@ def store_response(lookup, body, collector, header_tags):
         keys = [CHANGES_KEY, GENERATION_KEY, *map(tag_key, tags)]
         changes, generation, *versions = _versions(backend, keys)
         if changes != lookup.changes:
-            return  # computed while content changed: maybe the old state
+            return False  # computed while content changed: maybe the old state
         timeout = api_setting("RESPONSE_CACHE_SECONDS")
         if expires_at is not None:
             timeout = max(1, min(timeout, math.ceil(expires_at - time.time())))
@@ -217,8 +220,9 @@ def store_response(lookup, body, collector, header_tags):
             "h": list(header_tags),
         }
         backend.set(lookup.key, entry, timeout=timeout)
+        return True
 
-    cache_guard.call(store)
+    return cache_guard.call(store)
 
 
 def seconds_until_expiry():

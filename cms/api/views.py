@@ -453,7 +453,10 @@ class PublicGraphQLView(GraphQLView):
         if cacheable:
             _, separator, limit = tags.header()
             request.cache_tags = collected.tags(limit, separator)
-            response_cache.store_response(lookup, encoded, collected, request.cache_tags)
+            stored = response_cache.store_response(lookup, encoded, collected, request.cache_tags)
+            # Content changed while this ran: an edge that kept it would serve the old
+            # state past the purge, which went out before the answer arrived.
+            cacheable = stored is not False
         return encoded, status, cacheable
 
     @staticmethod

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -171,3 +172,27 @@ def test_a_persisted_query_whose_hash_does_not_match_is_refused(client):
     # …and nothing was stored under the wrong hash.
     again = get(client, None, extensions=extensions)
     assert again.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def test_an_answer_computed_while_content_changed_is_cached_nowhere(client):
+    """An editor publishes while the answer is being computed (at its first SQL query):
+    it may show the old state, and the edge's purge has gone out before it arrives, so
+    neither the response cache nor the edge may keep it (``make bench-edge`` saw such
+    answers served stale until the next publish)."""
+    published = []
+
+    def publish_meanwhile(execute, sql, params, many, context):
+        if not published:
+            published.append("publishing")  # before: the publish runs SQL too
+            create_publication("Published Meanwhile")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(publish_meanwhile):
+        during = get(client)
+    assert during.status_code == 200 and "errors" not in during.json()
+    assert published
+    assert during["Cache-Control"] == "no-store"
+    assert "xkey" not in during and "ETag" not in during
+    after = get(client)
+    assert after["Cache-Control"].startswith("public, ")
+    assert "xkey" in after
