@@ -69,8 +69,11 @@ sub vcl_recv {
 
 sub vcl_backend_response {
     if (beresp.http.Cache-Control ~ "(no-store|private)" || beresp.http.Set-Cookie) {
+        # Remembered as uncacheable (hit-for-miss) for a second only: the API also
+        # sends no-store for an answer computed while content changed, and the next
+        # answer for that URL is cacheable again; meanwhile requests are not queued.
         set beresp.uncacheable = true;
-        set beresp.ttl = 120s;
+        set beresp.ttl = 1s;
         return (deliver);
     }
     # Kept past its time only to be served while the origin is down (vcl_recv);
