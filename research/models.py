@@ -22,7 +22,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 from cms.edit_conflicts import VersionCheckedModelForm, VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
 from cms.text import normalize_for_search
-from cms.visibility import scheduled_q
+from cms.visibility import outside_schedule_q, scheduled_q
 from home.roles import SectionPagePermissionTester
 
 from .author_forms import AuthorsPanel
@@ -88,17 +88,28 @@ class ResearchDomain(index.Indexed, Orderable):
 class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """Search-capable queryset; ``live()`` is the one gate the public API uses."""
 
-    def live_q(self):
+    def live_q(self, now=None):
         """Public by the site's one rule (``cms.visibility``): published, scheduled in and
         not past its expiry time (even before ``publish_scheduled`` runs)."""
-        return scheduled_q()
+        return scheduled_q(now)
 
-    def live(self):
-        """Published publications only: never drafts, never unpublished or expired ones."""
-        return self.filter(self.live_q())
+    def live(self, now=None):
+        """Published publications only: never drafts, never unpublished or expired ones.
+        ``now``: the moment to judge at, when a list's counts must agree with it."""
+        return self.filter(self.live_q(now))
 
     def not_live(self):
         return self.exclude(self.live_q())
+
+    def live_by_flag_only(self, now=None):
+        """Published by their flag but outside their time window at ``now``: scheduled
+        for later, or past their expiry time before ``publish_scheduled`` has run.
+
+        ``live()`` is exactly "live by flag" minus these (``cms.visibility.outside_schedule_q``).
+        The maintained counts (``PublicationLiveCount``) count by flag, so readers
+        subtract these: a handful of rows, found through two partial indexes.
+        """
+        return self.filter(outside_schedule_q(now))
 
 
 class Publication(
@@ -258,6 +269,18 @@ class Publication(
             models.Index(fields=["sort_title", "id"], name="publication_title_sort"),
             models.Index(fields=["-year", "sort_title", "id"], name="publication_newest_sort"),
             models.Index(fields=["year", "sort_title", "id"], name="publication_oldest_sort"),
+            # Live rows outside their time window (``live_by_flag_only``): a scan of these
+            # partial indexes reads only the few rows whose boundary has passed.
+            models.Index(
+                fields=["expire_at"],
+                condition=models.Q(live=True, expire_at__isnull=False),
+                name="publication_live_expiry",
+            ),
+            models.Index(
+                fields=["go_live_at"],
+                condition=models.Q(live=True, go_live_at__isnull=False),
+                name="publication_live_go_live",
+            ),
         ]
 
     def __str__(self):
@@ -318,6 +341,80 @@ class PublicationAuthor(Orderable):
 
     def __str__(self):
         return self.name
+
+
+class MaintainedByTriggers(models.Model):
+    """Rows the database derives from publications; a fixture or a test database's
+    serialized copy restores the publications, whose triggers rebuild these, so a raw
+    save (``loaddata``, ``serialized_rollback``) of one is skipped, never doubled."""
+
+    class Meta:
+        abstract = True
+
+    def save_base(self, *args, raw=False, **kwargs):
+        if raw:
+            return
+        super().save_base(*args, raw=raw, **kwargs)
+
+
+class PublicationLiveCount(MaintainedByTriggers):
+    """How many publications of one domain and year are live by their flag.
+
+    Written only by database triggers on ``research_publication`` (migration 0002, the
+    same on PostgreSQL and SQLite), in the transaction that changes a row: every insert,
+    publish, unpublish, delete, scheduled go-live or expiry, move between domains or
+    years, including bulk inserts and ``QuerySet.update``, which no Django signal sees.
+    So lists total and facet without scanning publications; the few rows live by flag
+    but outside their time window (``Publication.objects.live_by_flag_only``) are
+    subtracted when read.
+    """
+
+    domain = models.ForeignKey(ResearchDomain, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    live = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "year"], name="publication_live_count_key")
+        ]
+
+    def __str__(self):
+        return f"{self.domain_id}/{self.year}: {self.live}"
+
+
+class PublicationLiveChange(MaintainedByTriggers):
+    """One publication entering (+1) or leaving (-1) the live-by-flag set, with the keys
+    lists sort and filter by, at ``seq`` (``PublicationLiveState``). Also written by the
+    triggers. A cursor remembers its row's position and the ``seq`` it was exact at; the
+    changes since, before its row, give the position now without counting the rows
+    before it (``research.live_positions``)."""
+
+    seq = models.BigIntegerField(db_index=True)
+    publication_id = models.IntegerField()
+    domain_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    sort_title = models.CharField(max_length=255)
+    delta = models.SmallIntegerField()
+
+    def __str__(self):
+        return f"{self.seq}: {self.delta:+} publication {self.publication_id}"
+
+
+class PublicationLiveState(MaintainedByTriggers):
+    """One row: ``seq``, moved by the triggers on every change a live publication's
+    place, count or time window depends on. On PostgreSQL its row lock orders those
+    transactions, so changes commit in ``seq`` order and a reader that has seen ``seq``
+    has seen every change up to it.
+
+    ``floor``: the first ``seq`` the change log holds. The row starts (or starts again,
+    after a ``TRUNCATE``) at the clock in microseconds, so a position remembered under an
+    earlier log is below ``floor`` and is counted afresh, never trusted."""
+
+    seq = models.BigIntegerField()
+    floor = models.BigIntegerField()
+
+    def __str__(self):
+        return f"seq {self.seq} (log from {self.floor})"
 
 
 class PublicationSortChoice(models.TextChoices):
