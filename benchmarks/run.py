@@ -28,13 +28,15 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cms.api.cache import bump_content_generation, content_version  # noqa: E402
 from cms.api.cursors import encode_cursor, fingerprint  # noqa: E402
-from research.models import Publication  # noqa: E402
+from cms.publishing import model_tag  # noqa: E402
+from research.models import Publication, PublicationLiveState  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 ITERATIONS = int(os.environ.get("BENCH_ITERATIONS", "200"))
@@ -145,19 +147,27 @@ def deep_cursor(position):
     """The `after` cursor a client holds after walking to ``position`` (1-based), A-Z.
 
     Like every cursor the API issues, it remembers its row's index under the current
-    content version (see ``cms.api.connection._known_position``).
+    content version (see ``cms.api.connection._known_position``) and its tally: the
+    rows live by flag up to it at the change log's current seq
+    (``research.api.live_counts.LivePositions``).
     """
-    row = (
+    title, pk = (
         Publication.objects.live()
         .order_by("sort_title", "id")
         .values_list("sort_title", "id")[position - 1]
     )
+    outside = (
+        Publication.objects.live_by_flag_only()
+        .filter(Q(sort_title__lt=title) | Q(sort_title=title, id__lte=pk))
+        .count()
+    )
     return encode_cursor(
         sort="title",
         fingerprint=fingerprint("title", None, [], None),
-        values=list(row),
+        values=[title, pk],
         index=position - 1,
-        version=content_version(),
+        version=content_version([model_tag(Publication)]),
+        tally=[PublicationLiveState.objects.get(pk=1).seq, position + outside],
     )
 
 

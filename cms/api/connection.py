@@ -8,7 +8,8 @@ repeats the next one. Position-based orderings (relevance) use offsets and say
 so in their descriptions.
 
 Counts are lazy: ``totalCount`` and the positions cost a query only when the
-client selects them.
+client selects them. A list that maintains its counts passes ``positions`` and
+``count_total`` so that neither ever counts (``research.api.live_counts``).
 """
 
 from dataclasses import dataclass, fields
@@ -187,6 +188,7 @@ def paginate(
     fingerprint,
     count_total=None,
     list_tags=None,
+    positions=None,
 ):
     """Return the requested page of ``queryset`` in ``ordering`` as a ``ConnectionSlice``.
 
@@ -195,6 +197,9 @@ def paginate(
     whose change may change which rows this one holds (default: its model's): a search
     also through related names, a filter by a scope (``publication:domain:3``). The
     answer carries them, and a cursor's remembered position holds while none changed.
+    ``positions`` knows a keyset page's position from its cursor's ``tally`` without
+    counting the rows before it: ``prepare(queryset)``, ``rows_before(ordering, cursor,
+    forward=, page_rows=)`` (or ``None``) and ``tallies(ordering, rows, rows_before)``.
     """
     window = page_window(first, last)
     bounds = {
@@ -210,15 +215,17 @@ def paginate(
     note_list_tags(list_tags)  # the answer depends on which objects the list holds
     if ordering.keyset:
         return _keyset_page(
-            queryset, ordering, window, bounds, fingerprint, count_total, list_tags
+            queryset, ordering, window, bounds, fingerprint, count_total, list_tags, positions
         )
     page = _position_page(queryset, ordering, window, bounds, fingerprint)
     page.count_total = count_total
     return page
 
 
-def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total, list_tags):
-    bounded = queryset
+def _keyset_page(
+    queryset, ordering, window, bounds, fingerprint, count_total, list_tags, positions
+):
+    bounded = queryset if positions is None else positions.prepare(queryset)
     if "after" in bounds:
         bounded = bounded.filter(ordering.beyond(bounds["after"].key, forward=True))
     if "before" in bounds:
@@ -236,7 +243,14 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total, l
 
     # Positions stay exact while no list this one depends on has changed (their versions).
     version = content_version(list_tags)
-    known_before = _known_position(window, bounds, len(rows), version)
+    known_before = None
+    if positions is not None:
+        known_before = _maintained_position(positions, ordering, window, bounds, rows, count_total)
+    if known_before is None:
+        known_before = _known_position(window, bounds, len(rows), version)
+    tallies = [None] * len(rows)
+    if positions is not None and known_before is not None:
+        tallies = positions.tallies(ordering, rows, known_before)
 
     def count_before():
         if known_before is not None:
@@ -252,9 +266,20 @@ def _keyset_page(queryset, ordering, window, bounds, fingerprint, count_total, l
             values=ordering.values_of(rows[offset]),
             index=None if known_before is None or version is None else known_before + offset,
             version=version,
+            tally=tallies[offset],
         )
 
     return _slice(rows, cursor_of, has_next, has_previous, count_total, count_before)
+
+
+def _maintained_position(positions, ordering, window, bounds, rows, count_total):
+    """Rows before this page without counting them (``paginate``'s ``positions``): none
+    on the first page, the maintained total minus the page on the last, else from the
+    cursor's ``tally``."""
+    cursor = bounds.get("after") if window.forward else bounds.get("before")
+    if cursor is None:
+        return 0 if window.forward else count_total() - len(rows)
+    return positions.rows_before(ordering, cursor, forward=window.forward, page_rows=rows)
 
 
 def _known_position(window, bounds, row_count, version):

@@ -38,11 +38,17 @@ class Cursor:
     #: known under: valid while that version lasts (``connection._known_position``).
     index: int | None = None
     version: str | int | None = None
+    #: What a list that maintains its counts needs to know the row's position later
+    #: without counting (``paginate``'s ``positions``), e.g. ``[log seq, rows through it]``.
+    tally: list | None = None
 
 
-def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, version=None):
+def encode_cursor(
+    *, sort, fingerprint, values=None, position=None, index=None, version=None, tally=None
+):
     """``values``: keyset sort key; ``position``: offset cursor; ``index``/``version``:
-    the row's index when it was known, valid while content is unchanged."""
+    the row's index when it was known, valid while content is unchanged; ``tally``: see
+    ``Cursor.tally``."""
     cursor = Cursor(
         sort=sort,
         filters=fingerprint,
@@ -50,6 +56,7 @@ def encode_cursor(*, sort, fingerprint, values=None, position=None, index=None, 
         position=position,
         index=index,
         version=None if index is None else version,
+        tally=tally,
     )
     # Not ``asdict``: it deep-copies every value, a tenth of the cost of a cursor.
     payload = {

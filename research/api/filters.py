@@ -81,36 +81,49 @@ def list_tags(terms, selected_domains):
 
 
 class DomainCounts:
-    """Results per domain under the search and year, from ONE grouped query, computed once.
+    """Results per domain under the search and year, computed once, for totals and facets.
 
-    Every publication has exactly one domain, so the facets also give the total
-    (the sum over the selected domains, or over all): no separate COUNT(*).
+    Every publication has exactly one domain, so the facets also give the total (the
+    sum over the selected domains, or over all; a publication is never in two, so a
+    filter on several domains counts none twice): no separate COUNT(*). Without a
+    search they are the maintained counts (``live_counts.LiveCounts``, no scan);
+    with one, ``counted`` (below) counts the matches.
     """
 
-    def __init__(self, queryset, domains, selected, *, cache_parts):
-        self.queryset = queryset
+    def __init__(self, domains, selected, count):
         self.domains = domains
         self.selected = selected
-        self.cache_parts = cache_parts
+        self._count = count
         self._counts = None
+
+    @classmethod
+    def counted(cls, queryset, domains, selected, *, cache_parts):
+        """One grouped query over ``queryset`` (a search's matches), shared by every page
+        of the same search and year until content changes, so paging on through
+        100,000 results does not recount them."""
+
+        def count():
+            rows = queryset.order_by().values_list("domain_id").annotate(n=Count("pk"))
+            return {domain_id: n for domain_id, n in rows}
+
+        return cls(
+            domains,
+            selected,
+            lambda: cached_for_content(
+                "publication-counts",
+                cache_parts,
+                count,
+                # A search also matches domain and linked authors' names.
+                tags=[model_tag(model) for model in (queryset.model, *SEARCHED_THROUGH)],
+            ),
+        )
 
     @property
     def counts(self):
-        """Counts per domain id; shared by every page of the same search and year until
-        content changes, so paging on through 100,000 results does not recount them."""
+        """Counts per domain id."""
         if self._counts is None:
-            self._counts = cached_for_content(
-                "publication-counts",
-                self.cache_parts,
-                self._count,
-                # A search also matches domain and linked authors' names.
-                tags=[model_tag(model) for model in (self.queryset.model, *SEARCHED_THROUGH)],
-            )
+            self._counts = self._count()
         return self._counts
-
-    def _count(self):
-        rows = self.queryset.order_by().values_list("domain_id").annotate(n=Count("pk"))
-        return {domain_id: n for domain_id, n in rows}
 
     def total(self):
         counted = self.selected or self.domains
@@ -118,7 +131,7 @@ class DomainCounts:
 
     def facets(self):
         # Every domain's name and count: any domain's or publication's change shows here.
-        note_list_tags([model_tag(ResearchDomain), model_tag(self.queryset.model)])
+        note_list_tags([model_tag(ResearchDomain), model_tag(Publication)])
         selected_ids = {domain.pk for domain in self.selected or ()}
         return [
             DomainFacetType(

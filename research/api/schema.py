@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import graphene
+from django.utils import timezone
 
 from cms.api.connection import (
     EDITOR_ORDER,
@@ -20,6 +21,7 @@ from cms.api.search import matching, parse_search, sort_name_for
 
 from ..models import Publication, ResearchDomain
 from .filters import DomainCounts, all_domains, check_year, list_tags, resolve_domains
+from .live_counts import LiveCounts, LivePositions
 from .sorters import ORDERINGS, PublicationSort, with_title_hits
 from .types import (
     DomainFacetType,
@@ -116,20 +118,27 @@ class PublicationQueries:
         terms = parse_search(search)
         sort_name = sort_name_for(sort, terms, default="title")
         check_year(year)
-        every_domain = all_domains()
+        now = timezone.now()  # counts, positions and rows judged at one moment
+        live_counts = None if terms is not None else LiveCounts(year=year, now=now)
+        every_domain = all_domains() if live_counts is None else live_counts.domains
         selected_domains = resolve_domains(domains, every_domain)
 
-        results = Publication.objects.live()
+        results = Publication.objects.live(now)
         if terms is not None:
             results = matching(results, terms)
         if year is not None:
             results = results.filter(year=year)
-        counts = DomainCounts(
-            results,
-            every_domain,
-            selected_domains,
-            cache_parts=[terms.terms if terms else None, year],
-        )
+        if live_counts is None:
+            counts = DomainCounts.counted(
+                results,
+                every_domain,
+                selected_domains,
+                cache_parts=[terms.terms if terms else None, year],
+            )
+            positions = None
+        else:
+            counts = DomainCounts(every_domain, selected_domains, live_counts.counts)
+            positions = LivePositions(live_counts, selected=selected_domains, year=year)
         if selected_domains:
             results = results.filter(domain__in=selected_domains)
         if sort_name == "relevance":
@@ -151,6 +160,7 @@ class PublicationQueries:
             ),
             count_total=counts.total,
             list_tags=list_tags(terms, selected_domains),
+            positions=positions,
         )
         return page.carrying(PublicationPage, domain_counts=counts)
 

@@ -1,7 +1,8 @@
 """GraphQL types for research domains and publications."""
 
 import graphene
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
+from django.utils import timezone
 from graphene_django import DjangoObjectType
 from grapple.models import GraphQLInt, GraphQLString
 from wagtail.documents import get_document_model
@@ -17,14 +18,13 @@ from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
 from ..models import Publication, PublicationAuthor, ResearchDomain, ResearchPage
+from .live_counts import live_per_domain
 
 
 def with_live_publication_counts(domains):
-    """Annotate ``publication_count``: live publications only, through the one gate."""
-    live = Publication.objects.live().values("pk")
-    return domains.annotate(
-        publication_count=Count("publications", filter=Q(publications__in=live))
-    )
+    """Annotate ``publication_count``: live publications only, by the one gate, read from
+    the maintained counts (``live_counts``) without scanning publications."""
+    return domains.annotate(publication_count=live_per_domain(timezone.now()))
 
 
 def live_counts_by_domain(info):
