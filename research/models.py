@@ -360,7 +360,7 @@ class MaintainedByTriggers(models.Model):
 class PublicationLiveCount(MaintainedByTriggers):
     """How many publications of one domain and year are live by their flag.
 
-    Written only by database triggers on ``research_publication`` (migration 0002, the
+    Written only by database triggers on ``research_publication`` (migration 0003, the
     same on PostgreSQL and SQLite), in the transaction that changes a row: every insert,
     publish, unpublish, delete, scheduled go-live or expiry, move between domains or
     years, including bulk inserts and ``QuerySet.update``, which no Django signal sees.
