@@ -293,3 +293,21 @@ def test_preview_status_refuses_a_tampered_token(client, editor_client):
     body = gql(client, PREVIEW_STATUS, {"t": token[:-2] + ("AA" if token[-2:] != "AA" else "BB")})
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["data"] is None
+
+
+def test_the_preview_pane_names_the_draft_and_opens_the_frontend_as_configured(
+    editor_client, settings
+):
+    # A frontend served under a path: its address is kept as given, one slash before
+    # /preview.
+    settings.FRONTEND_URL = "https://preview.example/BOX/"
+    photon = Publication.objects.get(slug=PHOTON_SLUG)
+    edit_url = reverse("wagtailsnippets_research_publication:edit", args=[photon.pk])
+    preview_url = reverse("wagtailsnippets_research_publication:preview_on_edit", args=[photon.pk])
+    data = querydict_from_html(
+        editor_client.get(edit_url).content.decode(), form_id="w-editor-form"
+    )
+    assert editor_client.post(preview_url, data).json()["is_valid"] is True
+    page = editor_client.get(preview_url, {"in_preview_panel": "true"}).content.decode()
+    assert f"<title>Preview: {PHOTON_TITLE}</title>" in page
+    assert "url=https://preview.example/BOX/preview?token=" in page
