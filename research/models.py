@@ -344,17 +344,15 @@ class PublicationAuthor(Orderable):
 
 
 class MaintainedByTriggers(models.Model):
-    """Rows the database derives from publications; a fixture or a test database's
-    serialized copy restores the publications, whose triggers rebuild these, so a raw
-    save (``loaddata``, ``serialized_rollback``) of one is skipped, never doubled."""
+    """Rows the database derives from publications. Restoring publications (a fixture,
+    a test database's serialized copy) rebuilds them through the triggers, so a copy
+    must leave them out: Django restores rows with ``Model.save_base`` itself, which
+    no override here can intercept, and a restored row would collide with the rebuilt
+    one (``dumpdata --exclude research.publicationlivecount --exclude
+    research.publicationlivechange --exclude research.publicationlivestate``)."""
 
     class Meta:
         abstract = True
-
-    def save_base(self, *args, raw=False, **kwargs):
-        if raw:
-            return
-        super().save_base(*args, raw=raw, **kwargs)
 
 
 class PublicationLiveCount(MaintainedByTriggers):

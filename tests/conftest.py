@@ -16,12 +16,14 @@ every later session works on its own copy of it.
 """
 
 import io
+import json
 import os
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -93,7 +95,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for connection in connections.all():
             # Set by Django only when a collected test asks for serialized_rollback.
             if hasattr(connection, "_test_serialized_contents"):
-                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+                connection._test_serialized_contents = _without_derived_rows(
+                    connection.creation.serialize_db_to_string()
+                )
+
+
+def _without_derived_rows(serialized):
+    """The serialized copy without the rows database triggers derive from others
+    (``research.models.MaintainedByTriggers``), and with content types first.
+
+    Restoring the publications rebuilds the derived rows, and restoring them as well
+    collides with what the triggers just wrote (Django restores with
+    ``Model.save_base`` itself, so no model can skip its own rows). The search-vector
+    triggers (research migrations 0002 and 0004) recognise a publication's index entry
+    by its content type, which Django would restore after Wagtail's apps."""
+    from research.models import MaintainedByTriggers
+
+    derived = {
+        model._meta.label_lower
+        for model in django_apps.get_models()
+        if issubclass(model, MaintainedByTriggers)
+    }
+    rows = [row for row in json.loads(serialized) if row["model"] not in derived]
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    return json.dumps(rows)
 
 
 def _seeded():

@@ -14,12 +14,17 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Revision
 from wagtail.search import index
+from wagtail.search.models import IndexEntry
 
 from cms.api.search import matching, parse_search
 from research.models import Publication, ResearchDomain
+from tests.conftest import clear_cache
 from tests.graphql import data_of, gql
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +149,24 @@ def test_the_stored_vector_follows_wagtails_index_entry(client):
     domain.save()
     assert "'quokka'" in vector()
     assert ResearchDomain.objects.get(pk=domain.pk).name == "Quokka Studies"
+
+
+def test_a_restored_copy_is_found_whichever_row_comes_back_first(client):
+    """A copy restores Wagtail's index entries before the publications (``loaddata``,
+    the serialized copy of transactional tests): the publication row must still be
+    found by a search once both are back."""
+    photon = Publication.objects.get(slug="photon-a-fast-query-engine-for-lakehouse-systems")
+    entry = IndexEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Publication), object_id=str(photon.pk)
+    )
+    revisions = list(Revision.objects.for_instance(photon))
+    copy = serializers.serialize("json", [entry, photon, *photon.authors.all(), *revisions])
+    Publication.objects.filter(pk=photon.pk).delete()
+    IndexEntry.objects.filter(pk=entry.pk).delete()
+    assert photon.title not in answer(client, {"search": "photon"})["titles"]
+
+    for row in serializers.deserialize("json", copy):  # the index entry first
+        row.save()
+    clear_cache()  # a restore is not a change the response cache hears of
+
+    assert photon.title in answer(client, {"search": "photon"})["titles"]
