@@ -15,7 +15,8 @@ above (the API's response cache, ``cms.api.cache``); nothing here knows the API.
 ``changes_committed``
     Sent once after the transaction commits (right away outside a transaction),
     with ``instances``, every row ``content_changed`` reported in it, and ``tags``,
-    all of their tags: what edge caches purge (``cms.purging``). A reader who
+    all of their tags, which ``cms.signals`` then purges at the edges (``cms.purging``),
+    after these receivers have dropped the old state. A reader who
     cached the old state between the save and the commit must not be served it,
     so a cache drops it again; an expiry time may also have been set, moved or
     removed.

@@ -1,9 +1,10 @@
 """Purge edge caches by cache tag when public content changes.
 
-After a transaction that changed content commits, ``changes_committed``
-(``cms.publishing``) carries the tags of what changed; every backend configured in
-``CMS_PURGE_BACKENDS`` is asked to purge them, in the style of
-``wagtail.contrib.frontend_cache``::
+After a transaction that changed content commits, ``cms.signals`` asks every backend
+configured in ``CMS_PURGE_BACKENDS`` to purge the tags of what changed, in the style of
+``wagtail.contrib.frontend_cache``, once the caches of the app (the receivers of
+``cms.publishing.changes_committed``) have dropped the old state: a reader the purge
+sends to the origin must not be answered from an app cache that still holds it::
 
     CMS_PURGE_BACKENDS = {
         "varnish": {
@@ -29,6 +30,7 @@ are bounded by ``s-maxage`` anyway.
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 
@@ -36,7 +38,6 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import metrics
-from .publishing import changes_committed
 
 logger = logging.getLogger("cms.purging")
 
@@ -81,11 +82,20 @@ def _request(method, url, *, headers, body=None):
 
 class VarnishBackend(PurgeBackend):
     """``PURGE`` with ``xkey-purge: <tags>`` to each Varnish in ``LOCATION``
-    (``deploy/varnish/default.vcl`` accepts it from the ``purgers`` ACL only)."""
+    (``deploy/varnish/default.vcl`` accepts it from the ``purgers`` ACL only).
+
+    ``xkey-changed-at`` (milliseconds since the epoch, after the commit) closes the race
+    a purge by tag leaves open: an answer read before the commit but still on its way
+    to Varnish when the purge arrives would be stored after it, and served stale until
+    the next one. Varnish keeps no answer whose ``X-Content-Read-At`` (``cms.api.views``)
+    is earlier than the latest purge's moment. The app servers' clocks must agree
+    (NTP): an app server ahead of the one that purged by more than an answer takes
+    could have its old answer kept."""
 
     def send(self, tags):
+        headers = {"xkey-purge": " ".join(tags), "xkey-changed-at": str(int(time.time() * 1000))}
         for location in self.params["LOCATION"]:
-            _request("PURGE", location.rstrip("/") + "/", headers={"xkey-purge": " ".join(tags)})
+            _request("PURGE", location.rstrip("/") + "/", headers=headers)
 
 
 class CloudflareBackend(PurgeBackend):
@@ -134,11 +144,3 @@ def purge(tags):
         return
     for backend in backends():
         backend.purge(tags)
-
-
-def purge_committed_changes(tags=(), **kwargs):
-    purge(tags)
-
-
-def connect():
-    changes_committed.connect(purge_committed_changes, dispatch_uid="cms-purging-committed")

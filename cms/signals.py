@@ -29,7 +29,8 @@ from .publishing import (
 
 
 class _CommitNotice:
-    """Sends ``changes_committed`` for the rows changed in one transaction."""
+    """Sends ``changes_committed`` for the rows changed in one transaction, then purges
+    their tags at the edges."""
 
     def __init__(self):
         self.instances = []
@@ -41,6 +42,9 @@ class _CommitNotice:
         changes_committed.send(
             sender=None, instances=tuple(self.instances), tags=frozenset(self.tags)
         )
+        # The edges last: purged first, they would refetch from an app cache (Redis) that
+        # may still hold an answer read between the change and the commit.
+        purging.purge(self.tags)
 
 
 def _commit_notice():
@@ -108,7 +112,6 @@ def connect():
     pre_save.connect(remember_before_save, dispatch_uid="cms-publishing-before-save")
     post_save.connect(report_change, dispatch_uid="cms-publishing-save")
     post_delete.connect(report_delete, dispatch_uid="cms-publishing-delete")
-    purging.connect()  # edge caches, by tag, after the commit
     published.connect(webhook_on_publish, dispatch_uid="cms-webhooks-publish")
     unpublished.connect(webhook_on_unpublish, dispatch_uid="cms-webhooks-unpublish")
     post_delete.connect(webhook_on_delete, dispatch_uid="cms-webhooks-delete")

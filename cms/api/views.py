@@ -15,6 +15,7 @@ the GraphQL-over-HTTP spec (``cms.api.http``).
 import hashlib
 import json
 import logging
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -48,6 +49,11 @@ logger = logging.getLogger("cms.api")
 GRAPHIQL_DEFAULT_QUERY = Path(__file__).with_name("graphiql_default_query.graphql")
 
 PREVIEW_ARGUMENTS = {"token", "previewToken", "preview_token"}
+#: When the answer's content was read (milliseconds since the epoch), for the edge:
+#: ``deploy/varnish/default.vcl`` keeps an answer only if no purge came after it.
+CONTENT_READ_AT_HEADER = "X-Content-Read-At"
+#: ``run_operation``'s third value for an answer computed while content changed.
+MAYBE_OUT_OF_DATE = "maybe out of date"
 
 
 class RequestError(Exception):
@@ -318,6 +324,15 @@ class PublicGraphQLView(GraphQLView):
         # One ETag per representation: the same body in another media type is another one.
         representation = f"{self.media_type}\n{body}".encode()
         etag = '"' + hashlib.sha256(representation).hexdigest()[:32] + '"'
+        if cacheable is MAYBE_OUT_OF_DATE:
+            # Kept by no cache, and stale for browsers at once; an edge does not turn it
+            # into one fetch per request either (no-store would: hit-for-miss), so the
+            # requests that waited for it wait for the next, fresh answer.
+            response = HttpResponse(
+                body, status=status, content_type=http.content_type(self.media_type)
+            )
+            response["Cache-Control"] = "public, max-age=0, s-maxage=0"
+            return response
         if cacheable and status == 200:
             if request.method == "GET":
                 # Never past the next expiry time: the answer is wrong from then on.
@@ -345,6 +360,11 @@ class PublicGraphQLView(GraphQLView):
             if request.method == "GET" and header_tags:
                 name, separator, _ = tags.header()
                 response[name] = separator.join(header_tags)
+                read_at = getattr(request, "content_read_at", None)
+                if read_at is not None:
+                    # An edge keeps it only if no purge came after this moment: a purge
+                    # sent while the answer was on its way could not remove it.
+                    response[CONTENT_READ_AT_HEADER] = str(int(read_at * 1000))
         return response
 
     # --- one operation ------------------------------------------------------
@@ -371,6 +391,7 @@ class PublicGraphQLView(GraphQLView):
             raise RequestError("Send a GraphQL `query`.", ErrorCode.BAD_USER_INPUT)
 
         preview_header = bool(request.headers.get("X-Preview-Token"))
+        request.content_read_at = time.time()  # before the cached state is looked up
         lookup = None
         if not preview_header and api_setting("RESPONSE_CACHE_SECONDS") > 0:
             lookup = response_cache.lookup(
@@ -454,9 +475,10 @@ class PublicGraphQLView(GraphQLView):
             _, separator, limit = tags.header()
             request.cache_tags = collected.tags(limit, separator)
             stored = response_cache.store_response(lookup, encoded, collected, request.cache_tags)
-            # Content changed while this ran: an edge that kept it would serve the old
-            # state past the purge, which went out before the answer arrived.
-            cacheable = stored is not False
+            if stored is False:
+                # Content changed while this ran: an edge that kept it would serve the old
+                # state past the purge, which went out before the answer arrived.
+                cacheable = MAYBE_OUT_OF_DATE
         return encoded, status, cacheable
 
     @staticmethod

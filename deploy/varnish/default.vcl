@@ -5,7 +5,8 @@
 # Cache-Control says (s-maxage first). Passed: every other method, the admin,
 # documents (checked per user), previews (a token in a header or the URL) and any
 # request with credentials. Purged: by cache tag (the app's `xkey` header), only
-# from the addresses in the `purgers` ACL.
+# from the addresses in the `purgers` ACL; an answer whose content was read before
+# the latest purge is not kept (it may have been on its way while the purge ran).
 #
 # Where the app servers are, and who may purge, is the deployment's own:
 # `origin.vcl`, found on varnishd's vcl_path (`make serve` uses the one beside
@@ -15,6 +16,7 @@ vcl 4.1;
 import accept;
 import directors;
 import std;
+import var;
 import xkey;
 
 include "origin.vcl";
@@ -37,6 +39,12 @@ sub vcl_recv {
         }
         if (!req.http.xkey-purge) {
             return (synth(400, "Name the cache tags to purge in the xkey-purge header."));
+        }
+        # The moment of the latest change purged (the app's clock, in milliseconds):
+        # answers read before it are not kept (vcl_backend_response).
+        if (std.integer(req.http.xkey-changed-at, 0)
+            > std.integer(var.global_get("content-changed-at"), 0)) {
+            var.global_set("content-changed-at", req.http.xkey-changed-at);
         }
         set req.http.x-purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.x-purged + " objects."));
@@ -69,11 +77,23 @@ sub vcl_recv {
 
 sub vcl_backend_response {
     if (beresp.http.Cache-Control ~ "(no-store|private)" || beresp.http.Set-Cookie) {
-        # Remembered as uncacheable (hit-for-miss) for a second only: the API also
-        # sends no-store for an answer computed while content changed, and the next
-        # answer for that URL is cacheable again; meanwhile requests are not queued.
+        # Remembered as uncacheable (hit-for-miss) for a second only, so requests for
+        # it are not queued behind each other meanwhile.
         set beresp.uncacheable = true;
         set beresp.ttl = 1s;
+        return (deliver);
+    }
+    if (beresp.ttl <= 0s
+        || (beresp.http.X-Content-Read-At
+            && std.integer(beresp.http.X-Content-Read-At, 0)
+               < std.integer(var.global_get("content-changed-at"), 0))) {
+        # Maybe the old state: read before the latest purge, or computed while content
+        # changed (the API's s-maxage=0). Delivered to the requests that waited for it,
+        # kept for none: the next request fetches afresh, and those arriving meanwhile
+        # wait for that fetch instead of each making one (as hit-for-miss would).
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
         return (deliver);
     }
     # Kept past its time only to be served while the origin is down (vcl_recv);
@@ -106,4 +126,5 @@ sub vcl_deliver {
     }
     # Cache tags are for the edge; browsers and other caches need not see them.
     unset resp.http.xkey;
+    unset resp.http.X-Content-Read-At;
 }

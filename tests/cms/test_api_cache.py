@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -191,8 +192,23 @@ def test_an_answer_computed_while_content_changed_is_cached_nowhere(client):
         during = get(client)
     assert during.status_code == 200 and "errors" not in during.json()
     assert published
-    assert during["Cache-Control"] == "no-store"
+    # Stale at once for every cache (not no-store: an edge would then send each request
+    # for it to the origin for a while, instead of letting them wait for a fresh one).
+    assert during["Cache-Control"] == "public, max-age=0, s-maxage=0"
     assert "xkey" not in during and "ETag" not in during
     after = get(client)
-    assert after["Cache-Control"].startswith("public, ")
+    assert after["Cache-Control"].startswith("public, max-age=")
+    assert "s-maxage=0" not in after["Cache-Control"]
     assert "xkey" in after
+
+
+def test_an_answer_for_the_edge_says_when_its_content_was_read(client):
+    """``X-Content-Read-At``, in milliseconds: the edge keeps it only if no purge came
+    after that moment (``deploy/varnish/default.vcl``). Read before the cached state was
+    looked up, so a cached answer says when it was found valid, not when it was built."""
+    for _ in range(2):  # computed, then from the response cache
+        before = time.time() * 1000
+        response = get(client)
+        after = time.time() * 1000
+        assert "xkey" in response
+        assert before - 1 <= int(response["X-Content-Read-At"]) <= after

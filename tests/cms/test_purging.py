@@ -9,9 +9,12 @@ import time
 import urllib.request
 
 import pytest
+from django.test import Client
 from prometheus_client import REGISTRY
 
 from cms import purging
+from research.models import Publication
+from tests.cms.test_cache_invalidation import PUBLICATIONS, get, read_on_another_connection, titles
 from tests.graphql import create_publication
 from tests.webhooks import Receiver
 
@@ -48,13 +51,17 @@ def test_varnish_gets_a_purge_with_the_tags_in_xkey_purge(settings, edge):
                 "LOCATION": [base(edge), base(second) + "/"],
             },
         )
+        before = time.time() * 1000
         purging.purge({"publication:7", "publication"})
+        after = time.time() * 1000
     finally:
         second.close()
     for server in (edge, second):
         [request] = server.requests
         assert (request["method"], request["path"]) == ("PURGE", "/")
         assert request["headers"]["xkey-purge"] == "publication publication:7"
+        # When the purge went out: Varnish keeps no answer read before it.
+        assert before - 1 <= int(request["headers"]["xkey-changed-at"]) <= after
 
 
 def test_cloudflare_gets_the_tags_as_json_thirty_per_call(settings, edge):
@@ -231,3 +238,33 @@ def test_an_edge_that_never_answers_is_given_up_on(settings, monkeypatch):
         silent.close()
     assert took < 5
     assert purges("varnish", "failed") == failed + 1
+
+
+class ReadingEdge(purging.PurgeBackend):
+    """An edge that, when told to purge, asks the app again at once (as Varnish does for
+    the next request of a purged answer) and records the titles it gets."""
+
+    answers = []
+
+    def send(self, tags):
+        self.answers.append(titles(get(Client(), PUBLICATIONS)))
+
+
+def test_the_edges_are_purged_after_the_app_caches_dropped_the_old_state(
+    settings, client, django_capture_on_commit_callbacks
+):
+    """A reader caches the old state in the response cache while a publish commits; the
+    edge's purge must not send the next reader to that entry (purged before the response
+    cache drops it, the edge would fetch the old answer again and keep it)."""
+    configure(settings, reading={"BACKEND": f"{__name__}.ReadingEdge"})
+    ReadingEdge.answers = []
+    photon = Publication.objects.get(slug="photon-a-fast-query-engine-for-lakehouse-systems")
+    old_title = photon.title
+    with django_capture_on_commit_callbacks(execute=True):
+        photon.title = "Photon, Renamed"
+        photon.save_revision(log_action=False).publish(log_action=False)
+        assert old_title in read_on_another_connection(client, PUBLICATIONS)  # cached
+        assert ReadingEdge.answers == []
+    [refetched] = ReadingEdge.answers
+    assert "Photon, Renamed" in refetched
+    assert old_title not in refetched
