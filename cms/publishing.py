@@ -24,6 +24,7 @@ above (the API's response cache, ``cms.api.cache``); nothing here knows the API.
 
 from django.conf import settings
 from django.dispatch import Signal
+from modelcluster.fields import ParentalKey
 
 content_changed = Signal()
 changes_committed = Signal()
@@ -47,12 +48,17 @@ def is_content_model(model):
 # What a cached answer was built from, and what a change purges. An object's tag is
 # its model's and its primary key (``publication:42``; every page is a ``page``, as
 # pages share one table and one id); a model's own tag (``publication``) stands for
-# "the list of them": answers that list objects of a model, or looked one up and
-# found none, carry it. A list filtered by a scope field its app declares
-# (``scope_lists``) carries the narrower ``publication:domain:3`` instead: "any
-# publication in domain 3". A change of an object purges its own tag, its model's,
-# and the scoped lists of the values it had before the change and has after it:
-# answers that showed the object, and every list it may enter, leave or move in.
+# "the list of them": answers that list objects of a model, search them, or looked
+# one up and found none, carry it. Narrower list tags stand for lists an app
+# declares: a list filtered by a scope field (``scope_lists``) carries
+# ``publication:domain:3``, "any publication in domain 3"; a list in browse order
+# (``browse_lists_ignore``) carries ``publication:browse``. A change of an object
+# purges its own tag, its model's, and the narrower lists of the values it had
+# before the change and has after it: answers that showed the object, and every
+# list it may enter, leave or move in. An edit of fields that browse lists ignore
+# purges less: the object's own tag, and the model's when searches or lookups see
+# those fields. Every change that purges a narrower tag also purges the model's,
+# so an answer may always carry the model's tag instead (``cms.api.tags``).
 
 
 def tag_model(model):
@@ -73,8 +79,11 @@ def object_tag(model, pk):
 
 #: Model (as ``tag_model`` names it) -> the fields its lists are filtered by.
 _LIST_SCOPES = {}
-#: Where ``remember_scopes`` keeps, on the instance being saved, its stored scope values.
-_SCOPES_BEFORE = "_cms_list_scopes_before"
+#: Model (as ``tag_model`` names it) -> the columns browse lists ignore, each with
+#: whether searches or lookups see it (``browse_lists_ignore``).
+_IGNORED_BY_BROWSE_LISTS = {}
+#: Where ``remember_stored_values`` keeps, on the instance being saved, what its row held.
+_STORED_BEFORE = "_cms_stored_before"
 
 
 def scope_lists(model, field_name):
@@ -94,25 +103,74 @@ def scoped_list_tag(model, field_name, value):
     return f"{model_tag(model)}:{field_name}:{value}"
 
 
-def remember_scopes(instance, update_fields=None):
-    """Before ``instance`` is saved: keep the scope values its row holds now, so the
-    change also purges the lists it leaves. One query, only for a model with scopes
-    whose save may write one of them."""
-    instance.__dict__.pop(_SCOPES_BEFORE, None)  # from an earlier save of this instance
-    scopes = _LIST_SCOPES.get(tag_model(type(instance)), ())
-    if update_fields is not None:
-        scopes = [name for name in scopes if name in update_fields]
-    if not scopes or instance.pk is None:
+def browse_lists_ignore(model, *, shown=(), searched=()):
+    """Declare the fields of ``model`` that its lists in browse order (unfiltered, or
+    filtered by a scope) neither filter, order nor count by: such a list carries
+    ``browse_list_tag`` rather than the model's tag. An edit that writes only these
+    fields purges the answers that showed the object, and, if it touches a
+    ``searched`` field (one a search matches or a lookup finds by), the model's tag:
+    every search, lookup and other list of the model. ``shown`` fields are only
+    displayed. Every other field, creating and deleting purge every list.
+
+    Children saved with their object (``ParentalKey`` rows: a paper's authors) that
+    changed purge their parent's tag and its model's, never its browse lists, so no
+    browse list may filter, order or count by them; saved unchanged (publishing saves
+    every one again), nothing. Telling costs one query per row saved."""
+    model = tag_model(model)
+    ignored = {}
+    for names, searched_too in ((shown, False), (searched, True)):
+        for name in names:
+            ignored[model._meta.get_field(name).attname] = searched_too  # a typo fails now
+    _IGNORED_BY_BROWSE_LISTS[model] = ignored
+
+
+def browse_list_tag(model):
+    """The tag of "the lists of ``model`` in browse order" (``browse_lists_ignore``)."""
+    if tag_model(model) not in _IGNORED_BY_BROWSE_LISTS:
+        # Nothing but a change of every list would purge it: declare what lists ignore.
+        raise LookupError(f"Lists of {model_tag(model)} declare no browse order.")
+    return f"{model_tag(model)}:browse"
+
+
+def remember_stored_values(instance, update_fields=None):
+    """Before ``instance`` is saved: keep what its row holds now, so the change also
+    purges the lists it leaves, and purges less when it writes only fields browse lists
+    ignore. One query, only for a model with scopes or a browse order."""
+    instance.__dict__.pop(_STORED_BEFORE, None)  # from an earlier save of this instance
+    model = tag_model(type(instance))
+    if instance.pk is None:
         return
-    columns = [type(instance)._meta.get_field(name).attname for name in scopes]
+    if model in _IGNORED_BY_BROWSE_LISTS or _parent_keys(type(instance)):
+        columns = [f.attname for f in type(instance)._meta.concrete_fields if not f.primary_key]
+    else:
+        columns = [type(instance)._meta.get_field(n).attname for n in _LIST_SCOPES.get(model, ())]
+    if update_fields is not None:
+        written = {type(instance)._meta.get_field(name).attname for name in update_fields}
+        columns = [column for column in columns if column in written]
+    if not columns:
+        return
     stored = type(instance)._base_manager.filter(pk=instance.pk).values(*columns).first()
     if stored is not None:
-        setattr(instance, _SCOPES_BEFORE, stored)
+        setattr(instance, _STORED_BEFORE, stored)
+
+
+def _edit_ignored_by_browse_lists(instance):
+    """``"shown"`` or ``"searched"`` when the save of ``instance`` changed only fields
+    browse lists ignore (as ``browse_lists_ignore`` declared: ``"searched"`` if a
+    search or lookup sees one); ``None`` for any other change, or when unknown."""
+    ignored = _IGNORED_BY_BROWSE_LISTS.get(tag_model(type(instance)))
+    before = instance.__dict__.get(_STORED_BEFORE)
+    if ignored is None or before is None:
+        return None
+    changed = [column for column, value in before.items() if getattr(instance, column) != value]
+    if any(column not in ignored for column in changed):
+        return None
+    return "searched" if any(ignored[column] for column in changed) else "shown"
 
 
 def _scoped_tags(instance):
     model = type(instance)
-    before = instance.__dict__.get(_SCOPES_BEFORE, {})
+    before = instance.__dict__.get(_STORED_BEFORE, {})
     tags = []
     for name in _LIST_SCOPES.get(tag_model(model), ()):
         attname = model._meta.get_field(name).attname
@@ -122,17 +180,58 @@ def _scoped_tags(instance):
     return tuple(dict.fromkeys(tags))
 
 
-def tags_of_change(instance):
+def tags_of_change(instance, whole=False):
     """What a saved or deleted ``instance`` purges: its own tag, its model's list, the
-    scoped lists it was and is in, and for a view restriction whatever it hides or
-    shows."""
+    narrower lists it was and is in, and for a view restriction whatever it hides or
+    shows; for an edit of fields browse lists ignore, less (``browse_lists_ignore``).
+    A row that lives inside a parent also purges its parent's tag and model's tag.
+    ``whole``: a change of every field (a delete, or a change not seen field by field)."""
     model = type(instance)
+    own = (object_tag(model, instance.pk), *_parent_tags(instance, whole))
+    ignored = None if whole else _edit_ignored_by_browse_lists(instance)
+    if ignored == "shown":
+        return own
+    if ignored == "searched":
+        return (*own, model_tag(model))
+    browse = (browse_list_tag(model),) if tag_model(model) in _IGNORED_BY_BROWSE_LISTS else ()
     return (
-        object_tag(model, instance.pk),
+        *own,
         model_tag(model),
+        *browse,
         *_scoped_tags(instance),
         *_restricted_tags(instance),
     )
+
+
+def _parent_keys(model):
+    """The ``ParentalKey`` fields of ``model`` whose parents declare a browse order: its
+    rows are saved with their parent, unchanged ones too."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, ParentalKey)
+        and tag_model(field.related_model) in _IGNORED_BY_BROWSE_LISTS
+    ]
+
+
+def _parent_tags(instance, whole):
+    """A child row (an author of a paper) is shown as part of its parent and may be
+    searched through it: its parent's tag and model's tag, unless it was saved with its
+    parent unchanged (publishing a paper saves every author again)."""
+    keys = _parent_keys(type(instance))
+    before = instance.__dict__.get(_STORED_BEFORE)
+    if not keys or (
+        not whole
+        and before is not None
+        and all(getattr(instance, column) == value for column, value in before.items())
+    ):
+        return ()
+    tags = []
+    for field in keys:
+        parent = getattr(instance, field.attname)
+        if parent is not None:
+            tags += [object_tag(field.related_model, parent), model_tag(field.related_model)]
+    return tuple(tags)
 
 
 def _restricted_tags(instance):

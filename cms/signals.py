@@ -23,7 +23,8 @@ from .publishing import (
     content_apps,
     content_changed,
     is_content_model,
-    remember_scopes,
+    object_tag,
+    remember_stored_values,
     tags_of_change,
 )
 
@@ -35,6 +36,7 @@ class _CommitNotice:
     def __init__(self):
         self.instances = []
         self.tags = set()
+        self.tags_by_object = {}  # object tag -> the tags its changes purge
         self.sent = False
 
     def __call__(self):
@@ -59,19 +61,33 @@ def _commit_notice():
 def report_change(sender, instance, deleted=False, raw=False, **kwargs):
     if raw or not is_content_model(sender):
         return
-    tags = tags_of_change(instance)
+    tags = tags_of_change(instance, whole=deleted)
     content_changed.send(sender=sender, instance=instance, deleted=deleted, tags=tags)
     notice, new = _commit_notice()
     notice.instances.append(instance)
     notice.tags.update(tags)
+    notice.tags_by_object.setdefault(object_tag(sender, instance.pk), set()).update(tags)
     if new:  # one publish saves many rows: one notice per transaction
         transaction.on_commit(notice)  # outside a transaction: sent right away
 
 
+def tags_purged_for(instance):
+    """What the current transaction's changes of ``instance`` purge, for its webhook (a
+    publish also writes the rows it creates or moves: the lists it enters); outside a
+    transaction, as for a change of every field."""
+    key = object_tag(type(instance), instance.pk)
+    for _, callback, _ in transaction.get_connection().run_on_commit:
+        pending = isinstance(callback, _CommitNotice) and not callback.sent
+        if pending and key in callback.tags_by_object:
+            return callback.tags_by_object[key]
+    return tags_of_change(instance, whole=True)
+
+
 def remember_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    """A change purges the scoped lists its object leaves: read them before the save."""
+    """A change purges the scoped lists its object leaves, and an edit of fields browse
+    lists ignore purges less: read the row before the save."""
     if not raw and is_content_model(sender):
-        remember_scopes(instance, update_fields)
+        remember_stored_values(instance, update_fields)
 
 
 def report_delete(sender, instance, **kwargs):
@@ -80,11 +96,12 @@ def report_delete(sender, instance, **kwargs):
 
 def webhook_on_publish(sender, instance, **kwargs):
     scheduled = instance.go_live_at is not None and instance.go_live_at <= timezone.now()
-    webhooks.emit(WebhookEvent.GO_LIVE if scheduled else WebhookEvent.PUBLISH, instance)
+    event = WebhookEvent.GO_LIVE if scheduled else WebhookEvent.PUBLISH
+    webhooks.emit(event, instance, tags_purged_for(instance))
 
 
 def webhook_on_unpublish(sender, instance, **kwargs):
-    webhooks.emit(WebhookEvent.UNPUBLISH, instance)
+    webhooks.emit(WebhookEvent.UNPUBLISH, instance, tags_purged_for(instance))
 
 
 def _is_snippet(sender):
@@ -95,15 +112,15 @@ def webhook_on_delete(sender, instance, **kwargs):
     if isinstance(instance, Page):
         # Deleting a page deletes its specific row and its Page row: report it once.
         if type(instance) is instance.specific_class:
-            webhooks.emit(WebhookEvent.DELETE, instance)
+            webhooks.emit(WebhookEvent.DELETE, instance, tags_purged_for(instance))
     elif _is_snippet(sender):
-        webhooks.emit(WebhookEvent.DELETE, instance)
+        webhooks.emit(WebhookEvent.DELETE, instance, tags_purged_for(instance))
 
 
 def webhook_on_snippet_save(sender, instance, raw=False, **kwargs):
     """Snippets without drafts are published by saving them."""
     if not raw and _is_snippet(sender) and not isinstance(instance, DraftStateMixin):
-        webhooks.emit(WebhookEvent.PUBLISH, instance)
+        webhooks.emit(WebhookEvent.PUBLISH, instance, tags_purged_for(instance))
 
 
 def connect():

@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .publishing import tags_of_change
 from .webhook_conf import webhook_setting
 from .webhook_guard import ForbiddenWebhookURL, check_webhook_url
 from .webhook_transport import DeliveryFailed, post
@@ -38,9 +37,10 @@ logger = logging.getLogger("cms.webhooks")
 ADDRESS_NOT_ALLOWED = "address not allowed"
 
 
-def describe(instance):
+def describe(instance, tags):
     """The payload fields that identify what changed, with the cache tags its change
-    purges (``cms.publishing``): a frontend revalidates what it tagged with them."""
+    purges (``cms.signals.tags_purged_for``): a frontend revalidates what it tagged
+    with them."""
     from wagtail.models import Page
 
     path = None
@@ -52,11 +52,11 @@ def describe(instance):
         "slug": getattr(instance, "slug", None),
         "url_path": path,
         "title": str(instance),
-        "tags": sorted(tags_of_change(instance)),
+        "tags": sorted(tags),
     }
 
 
-def emit(event, instance):
+def emit(event, instance, tags):
     """Create the deliveries for ``event`` and queue them once the transaction commits."""
     from .models import WebhookDelivery, WebhookEndpoint
 
@@ -68,7 +68,7 @@ def emit(event, instance):
         ]
         if not endpoints:
             return
-        subject = describe(instance)
+        subject = describe(instance, tags)
         for endpoint in endpoints:
             delivery = WebhookDelivery(endpoint=endpoint, event=event, payload={})
             delivery.payload = {

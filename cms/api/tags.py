@@ -6,8 +6,9 @@ the object is at hand). Lists add their model's tag (``publication``): ``paginat
 for every connection, and root fields that answer a list, or nothing, for the
 objects that may appear there later. A list filtered by a scope adds the scoped
 tag instead (``publication:domain:3``: ``paginate(list_tags=...)``), so a change in
-another domain leaves it cached. ``node``/``nodes`` tag each id they look up,
-found or not. Tags follow ``cms.publishing``, which purges the same names when
+another domain leaves it cached, and a list in browse order ``publication:browse``,
+which an edit of fields such lists ignore leaves cached. ``node``/``nodes`` tag each
+id they look up, found or not. Tags follow ``cms.publishing``, which purges the same names when
 an object changes: its own tag, its model's and its scoped lists before and after.
 
 The answer's tags go to the Redis response cache (``cms.api.cache``) and, in the

@@ -7,7 +7,7 @@ from cms.api.cache import cached_for_content
 from cms.api.conf import api_setting
 from cms.api.errors import UserInputError
 from cms.api.tags import note_list_tags, note_lookup
-from cms.publishing import model_tag, scoped_list_tag
+from cms.publishing import browse_list_tag, model_tag, scoped_list_tag
 
 from ..models import (
     EARLIEST_PUBLICATION_YEAR,
@@ -68,16 +68,16 @@ SEARCHED_THROUGH = (ResearchDomain, PublicationAuthor._meta.get_field("person").
 
 
 def list_tags(terms, selected_domains):
-    """The lists a page of ``publications`` depends on: the publications of the selected
-    domains (``publication:domain:3``; all publications without a filter), and with a
-    search the domains and people, whose names it also matches."""
+    """The lists a page of ``publications`` depends on. With a search: every publication
+    (any searched field may make one match), and the domains and people, whose names it
+    also matches. Without: the publications of the selected domains in browse order
+    (``publication:domain:3``), or all of them (``publication:browse``), which an edit
+    of a field browse lists ignore leaves (``research.apps``)."""
+    if terms is not None:  # renaming a domain or person changes what a search finds
+        return [model_tag(Publication), *(model_tag(model) for model in SEARCHED_THROUGH)]
     if selected_domains:
-        tags = [scoped_list_tag(Publication, "domain", domain.pk) for domain in selected_domains]
-    else:
-        tags = [model_tag(Publication)]
-    if terms is not None:  # renaming one changes what a search finds
-        tags += [model_tag(model) for model in SEARCHED_THROUGH]
-    return tags
+        return [scoped_list_tag(Publication, "domain", domain.pk) for domain in selected_domains]
+    return [browse_list_tag(Publication)]
 
 
 class DomainCounts:
@@ -90,11 +90,14 @@ class DomainCounts:
     with one, ``counted`` (below) counts the matches.
     """
 
-    def __init__(self, domains, selected, count):
+    def __init__(self, domains, selected, count, *, searched=False):
         self.domains = domains
         self.selected = selected
         self._count = count
         self._counts = None
+        # What the counts depend on besides the domains' names: every publication a
+        # search may match, or the publications in browse order.
+        self.list_tag = model_tag(Publication) if searched else browse_list_tag(Publication)
 
     @classmethod
     def counted(cls, queryset, domains, selected, *, cache_parts):
@@ -116,6 +119,7 @@ class DomainCounts:
                 # A search also matches domain and linked authors' names.
                 tags=[model_tag(model) for model in (queryset.model, *SEARCHED_THROUGH)],
             ),
+            searched=True,
         )
 
     @property
@@ -130,8 +134,9 @@ class DomainCounts:
         return sum(self.counts.get(domain.pk, 0) for domain in counted)
 
     def facets(self):
-        # Every domain's name and count: any domain's or publication's change shows here.
-        note_list_tags([model_tag(ResearchDomain), model_tag(Publication)])
+        # Every domain's name and count: any domain's change shows here, and any change
+        # of a publication the counts count.
+        note_list_tags([model_tag(ResearchDomain), self.list_tag])
         selected_ids = {domain.pk for domain in self.selected or ()}
         return [
             DomainFacetType(

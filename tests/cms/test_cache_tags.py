@@ -119,7 +119,9 @@ def test_every_answer_names_what_it_was_built_from(client, content):
     assert {f"publication:{first.pk}", f"researchdomain:{domain.pk}"} <= headers["first"]
     assert f"person:{content['author'].pk}" in headers["first"]
     assert headers["missing"] == {"publication"}  # what may appear under that slug
-    assert "publication" in headers["list"]
+    # A list in browse order depends on what browse lists filter, order and count by.
+    assert "publication:browse" in headers["list"]
+    assert "publication" not in headers["list"]
     assert "researchdomain" in headers["domains"]
     assert {f"page:{story.pk}", f"person:{content['subject'].pk}"} <= headers["story"]
     assert "page" in headers["stories"]
@@ -133,8 +135,10 @@ def test_every_answer_names_what_it_was_built_from(client, content):
     assert "publication" not in headers["in_systems"]
     assert {f"publication:domain:{pk}" for pk in in_domain.values()} <= headers["counts"]
     assert "publication" not in headers["counts"]
-    # Facets show every domain's name and count; a search matches domain and people's names.
-    assert {"publication", "researchdomain"} <= headers["facets"]
+    # Facets show every domain's name and count; a search matches domain and people's names,
+    # and any field a search sees.
+    assert {"publication:browse", "researchdomain"} <= headers["facets"]
+    assert "publication" not in headers["facets"]
     assert {"publication", "researchdomain", "person"} <= headers["search"]
 
 
@@ -147,6 +151,72 @@ def test_publishing_an_edit_purges_the_answers_showing_it_and_its_lists(
         first.title = "Tagged First, Edited"
         first.save_revision(log_action=False).publish(log_action=False)
     check_purged(client, headers, recorded, {"first", "in_systems", *EVERY_PUBLICATION})
+
+
+def test_an_edit_of_a_field_only_shown_purges_only_the_answers_showing_it(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    """A DOI is displayed, never listed, searched or looked up by: every list stays (the
+    search that showed the paper goes: it showed it). Publishing saves the paper's
+    authors again, unchanged: they purge nothing."""
+    headers = cache_everything(client)
+    second = content["second"]
+    with django_capture_on_commit_callbacks(execute=True):
+        second.doi = "10.1000/tagged"
+        second.save_revision(log_action=False).publish(log_action=False)
+    check_purged(client, headers, recorded, {"second", "search"})
+    assert (
+        "10.1000/tagged"
+        in get(client, ANSWERS["second"].replace("title", "title doi")).content.decode()
+    )
+
+
+def test_an_edit_of_a_searched_field_purges_the_searches_but_not_the_browse_lists(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    """A venue is matched by searches (and a slug found by lookups), but lists in browse
+    order ignore it: they, their counts and facets stay."""
+    headers = cache_everything(client)
+    second = content["second"]
+    with django_capture_on_commit_callbacks(execute=True):
+        second.venue = "Tagged Venue"
+        second.save_revision(log_action=False).publish(log_action=False)
+    check_purged(client, headers, recorded, {"second", "missing", "search"})
+
+
+@pytest.mark.parametrize("change", ["renamed", "added", "removed"])
+def test_an_edit_of_a_papers_authors_purges_the_searches_but_not_the_browse_lists(
+    client, content, recorded, django_capture_on_commit_callbacks, change
+):
+    """A search matches authors' names: a renamed, added or removed author purges every
+    search and the answers showing the paper; no list in browse order."""
+    headers = cache_everything(client)
+    first = content["first"]
+    authors = list(first.authors.all())
+    if change == "renamed":
+        authors[0].name = "Tagged Author, Renamed"
+    elif change == "added":
+        authors.append(type(authors[0])(name="Tagged Coauthor", sort_order=1))
+    else:
+        authors = []
+    with django_capture_on_commit_callbacks(execute=True):
+        first.authors = authors
+        first.save_revision(log_action=False).publish(log_action=False)
+    check_purged(client, headers, recorded, {"first", "missing", "search"})
+
+
+def test_a_draft_purges_nothing_public_but_its_object(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    """Saving a draft records a revision on the live row; the public state is unchanged
+    (the answers showing the object are purged: the row was written)."""
+    headers = cache_everything(client)
+    second = content["second"]
+    with django_capture_on_commit_callbacks(execute=True):
+        second.title = "Tagged Second, Draft"
+        second.save_revision(log_action=False)
+    check_purged(client, headers, recorded, {"second", "search"})
+    assert "Tagged Second, Draft" not in get(client, ANSWERS["list"]).content.decode()
 
 
 def test_unpublishing_purges_the_answers_showing_it_and_its_lists(
@@ -306,7 +376,7 @@ def test_scoped_list_tags_collapse_into_their_models_tag_past_the_limit(client, 
 def test_the_header_never_exceeds_its_limit_and_collapses_to_list_tags(client, settings):
     query = "{ publications(first: 100) { edges { node { title domain { name } } } } }"
     full = set(get(client, query)["xkey"].split())
-    assert len([tag for tag in full if tag.startswith("publication:")]) == 46
+    assert len([tag for tag in full if tag.startswith("publication:")]) == 46 + 1  # :browse
     settings.CMS_API = {
         **settings.CMS_API,
         "CACHE_TAG_HEADER": "Cache-Tag",
@@ -316,7 +386,23 @@ def test_the_header_never_exceeds_its_limit_and_collapses_to_list_tags(client, s
     header = get(client, query)["Cache-Tag"]
     assert len(header.encode()) <= 200
     tags = set(header.split(","))
-    # The 46 publications became their list's tag; the 3 domains still fit.
+    # The 46 publications and the browse list became the model's tag (every change that
+    # purges one of them purges it too); the 3 domains still fit.
     assert "publication" in tags
     assert not any(tag.startswith("publication:") for tag in tags)
     assert {tag for tag in full if tag.startswith("researchdomain:")} <= tags
+
+
+def test_an_author_row_saved_and_then_deleted_purges_the_searches(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    """An author saved unchanged purges nothing, but deleting that same row afterwards is
+    a change: what it held before the delete does not make it a quiet one."""
+    headers = cache_everything(client)
+    author = content["first"].authors.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        author.save()
+    check_purged(client, headers, recorded, set())
+    with django_capture_on_commit_callbacks(execute=True):
+        author.delete()
+    check_purged(client, headers, recorded, {"first", "missing", "search"})

@@ -51,7 +51,8 @@ def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on
         "tags": [
             "publication",
             f"publication:{quokka.pk}",
-            f"publication:domain:{quokka.domain_id}",  # the lists of its domain
+            "publication:browse",  # the lists it enters: all papers in browse order…
+            f"publication:domain:{quokka.domain_id}",  # …and those of its domain
         ],
         "timestamp": payload["timestamp"],
         "delivery_id": str(delivery.delivery_id),
@@ -59,6 +60,21 @@ def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     attempt = WebhookAttempt.objects.get()
     assert (attempt.number, attempt.response_code, attempt.succeeded) == (1, 200, True)
+
+
+def test_an_edit_carries_only_the_tags_it_purges(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    """A frontend revalidates exactly what the edge purged: a new DOI, shown only on the
+    paper, leaves every list; a new venue, which searches match, every search too."""
+    quokka = publish_new(django_capture_on_commit_callbacks)
+    for field, value in (("doi", "10.1000/quokka"), ("venue", "Quokka Conference")):
+        with django_capture_on_commit_callbacks(execute=True):
+            setattr(quokka, field, value)
+            quokka.save_revision(log_action=False).publish(log_action=False)
+    run_worker()
+    tags = [json.loads(request["body"])["tags"] for request in receiver.requests]
+    assert tags[1:] == [[f"publication:{quokka.pk}"], ["publication", f"publication:{quokka.pk}"]]
 
 
 def test_a_failing_first_attempt_is_retried_with_backoff(
