@@ -53,8 +53,10 @@ RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
 #: types, fields), the signal wiring (cache invalidation, webhooks) and the gates the
 #: schema build installs (media, choosers, preview). Fastest first: the run stops at the
 #: first failure.
+#: Run alone first: most import-time mutants change the built schema, and pytest-django
+#: runs tests without a database after all the others (a minute and a half here).
+SCHEMA_TESTS = ["tests/cms/test_schema.py"]
 IMPORT_TIME_TESTS = [
-    "tests/cms/test_schema.py",
     "tests/cms/test_cache_invalidation.py",
     "tests/cms/test_webhooks.py",
     "tests/cms/test_public_surface.py",
@@ -171,33 +173,28 @@ def retest_import_time(env, names=None, workers=2):
             if names and not any(fnmatch.fnmatch(name, pattern) for pattern in names):
                 continue
             reached = sorted(tests.get(mutant_function(name), ()), key=durations.get)
-            jobs.append(
-                (
-                    meta,
-                    name,
-                    IMPORT_TIME_TESTS + [t for t in reached if t not in IMPORT_TIME_TESTS],
-                )
-            )
+            rest = IMPORT_TIME_TESTS + [t for t in reached if t not in IMPORT_TIME_TESTS]
+            jobs.append((meta, name, [SCHEMA_TESTS, rest]))
     print(f"{len(jobs)} mutants of functions that run at import: each in a fresh process")
     LOGS.mkdir(exist_ok=True)
     verdicts = {}
     running = []
     while jobs or running:
         while jobs and len(running) < workers:
-            meta, name, selected = jobs.pop(0)
+            meta, name, stages = jobs.pop(0)
             command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly"]
-            command += ["-p", "no:cacheprovider", "--reuse-db", "--timeout=0", *selected]
+            command += ["-p", "no:cacheprovider", "--reuse-db", "--timeout=0", *stages[0]]
             process = subprocess.Popen(
                 command,
                 cwd=MUTANTS,
                 env={**env, "MUTANT_UNDER_TEST": name},
-                stdout=(LOGS / f"{name}.log").open("w"),
+                stdout=(LOGS / f"{name}.log").open("a" if len(stages) == 1 else "w"),
                 stderr=subprocess.STDOUT,
             )
-            running.append((process, meta, name, time.monotonic()))
+            running.append((process, meta, name, stages, time.monotonic()))
         time.sleep(0.2)
         for job in list(running):
-            process, meta, name, started = job
+            process, meta, name, stages, started = job
             if process.poll() is None and time.monotonic() - started > IMPORT_TIME_LIMIT:
                 process.kill()  # hangs: a timeout, as mutmut counts one
                 process.wait()
@@ -207,6 +204,9 @@ def retest_import_time(env, names=None, workers=2):
             else:
                 code = process.returncode
             running.remove(job)
+            if code == 0 and len(stages) > 1:
+                jobs.insert(0, (meta, name, stages[1:]))  # survived the schema: the rest
+                continue
             verdicts.setdefault(meta, {})[name] = code
             print(f"    {name}: {STATUS.get(code, 'suspicious')}")
     for meta, codes in verdicts.items():

@@ -103,6 +103,8 @@ def forget_memos():
     for name in mutated & sys.modules.keys():
         module = sys.modules[name]
         for attribute, value in list(vars(module).items()):
+            if attribute.startswith("__"):
+                continue  # ``__builtins__`` is a dict too: emptied, no builtin name is left
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
             elif isinstance(value, dict) and attribute.startswith("_") and attribute.islower():
