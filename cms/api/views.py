@@ -52,6 +52,9 @@ PREVIEW_ARGUMENTS = {"token", "previewToken", "preview_token"}
 #: When the answer's content was read (milliseconds since the epoch), for the edge:
 #: ``deploy/varnish/default.vcl`` keeps an answer only if no purge came after it.
 CONTENT_READ_AT_HEADER = "X-Content-Read-At"
+#: Seconds an edge that checks ``CONTENT_READ_AT_HEADER`` may keep an answer computed
+#: while content changed (sent ``s-maxage=0`` for every other cache).
+EDGE_MAX_AGE_HEADER = "X-Edge-Max-Age"
 #: ``run_operation``'s third value for an answer computed while content changed.
 MAYBE_OUT_OF_DATE = "maybe out of date"
 
@@ -324,15 +327,8 @@ class PublicGraphQLView(GraphQLView):
         # One ETag per representation: the same body in another media type is another one.
         representation = f"{self.media_type}\n{body}".encode()
         etag = '"' + hashlib.sha256(representation).hexdigest()[:32] + '"'
-        if cacheable is MAYBE_OUT_OF_DATE:
-            # Kept by no cache, and stale for browsers at once; an edge does not turn it
-            # into one fetch per request either (no-store would: hit-for-miss), so the
-            # requests that waited for it wait for the next, fresh answer.
-            response = HttpResponse(
-                body, status=status, content_type=http.content_type(self.media_type)
-            )
-            response["Cache-Control"] = "public, max-age=0, s-maxage=0"
-            return response
+        maybe_out_of_date = cacheable is MAYBE_OUT_OF_DATE
+        edge_max_age = None
         if cacheable and status == 200:
             if request.method == "GET":
                 # Never past the next expiry time: the answer is wrong from then on.
@@ -341,9 +337,17 @@ class PublicGraphQLView(GraphQLView):
                 if left is not None:
                     browser, cdn = min(browser, left), min(cdn, left)
                 cache_control = f"public, max-age={browser}, s-maxage={cdn}"
+                if maybe_out_of_date:
+                    # Computed while content changed: stale at once for browsers and
+                    # CDNs, whose purge may have gone out before it arrives. Not no-store:
+                    # Varnish would send every request for the URL to the app for a while
+                    # (hit-for-miss). Varnish may keep it for ``edge_max_age`` if no purge
+                    # came after its content was read (``deploy/varnish/default.vcl``):
+                    # a purge after the commit removes it like any other answer.
+                    cache_control, edge_max_age = "public, max-age=0, s-maxage=0", cdn
             else:
                 cache_control = "no-cache"
-            if etag in request.headers.get("If-None-Match", ""):
+            if not maybe_out_of_date and etag in request.headers.get("If-None-Match", ""):
                 response = HttpResponse(status=304)
                 response["ETag"] = etag
                 response["Cache-Control"] = cache_control
@@ -355,7 +359,8 @@ class PublicGraphQLView(GraphQLView):
         )
         response["Cache-Control"] = cache_control
         if cacheable and status == 200:
-            response["ETag"] = etag
+            if not maybe_out_of_date:
+                response["ETag"] = etag
             header_tags = getattr(request, "cache_tags", None)
             if request.method == "GET" and header_tags:
                 name, separator, _ = tags.header()
@@ -365,6 +370,8 @@ class PublicGraphQLView(GraphQLView):
                     # An edge keeps it only if no purge came after this moment: a purge
                     # sent while the answer was on its way could not remove it.
                     response[CONTENT_READ_AT_HEADER] = str(int(read_at * 1000))
+                if edge_max_age is not None:
+                    response[EDGE_MAX_AGE_HEADER] = str(edge_max_age)
         return response
 
     # --- one operation ------------------------------------------------------

@@ -83,15 +83,22 @@ sub vcl_backend_response {
         set beresp.ttl = 1s;
         return (deliver);
     }
-    if (beresp.ttl <= 0s
-        || (beresp.http.X-Content-Read-At
-            && std.integer(beresp.http.X-Content-Read-At, 0)
-               < std.integer(var.global_get("content-changed-at"), 0))) {
-        # Maybe the old state: read before the latest purge, or computed while content
-        # changed (the API's s-maxage=0). Delivered to the requests that waited for it,
-        # kept for none: the next request fetches afresh, and those arriving meanwhile
-        # wait for that fetch instead of each making one (as hit-for-miss would).
+    if (beresp.http.X-Content-Read-At
+        && std.integer(beresp.http.X-Content-Read-At, 0)
+           < std.integer(var.global_get("content-changed-at"), 0)) {
+        # Maybe the old state: its content was read before the latest purge, which
+        # could not remove it while it was on its way. Delivered to the requests that
+        # waited for it, kept for none: the next request fetches afresh, and those
+        # arriving meanwhile wait for that fetch instead of each making one (as
+        # hit-for-miss would).
         set beresp.ttl = 0s;
+    } elsif (beresp.http.X-Edge-Max-Age) {
+        # Computed while content changed (s-maxage=0 for other caches, whose purge may
+        # come first): read after the latest purge, so the purge after the change's
+        # commit will remove it like any other answer; kept as long as the others.
+        set beresp.ttl = std.duration(beresp.http.X-Edge-Max-Age + "s", 0s);
+    }
+    if (beresp.ttl <= 0s) {
         set beresp.grace = 0s;
         set beresp.keep = 0s;
         return (deliver);
@@ -127,4 +134,5 @@ sub vcl_deliver {
     # Cache tags are for the edge; browsers and other caches need not see them.
     unset resp.http.xkey;
     unset resp.http.X-Content-Read-At;
+    unset resp.http.X-Edge-Max-Age;
 }
