@@ -154,16 +154,23 @@ def remember_stored_values(instance, update_fields=None):
         setattr(instance, _STORED_BEFORE, stored)
 
 
+def _changed_columns(instance):
+    """The columns the save of ``instance`` changed, of those read before it
+    (``remember_stored_values``); ``None`` when nothing was read (a new row, or a model
+    that keeps no record)."""
+    before = instance.__dict__.get(_STORED_BEFORE)
+    if before is None:
+        return None
+    return [column for column, value in before.items() if getattr(instance, column) != value]
+
+
 def _edit_ignored_by_browse_lists(instance):
     """``"shown"`` or ``"searched"`` when the save of ``instance`` changed only fields
     browse lists ignore (as ``browse_lists_ignore`` declared: ``"searched"`` if a
     search or lookup sees one); ``None`` for any other change, or when unknown."""
     ignored = _IGNORED_BY_BROWSE_LISTS.get(tag_model(type(instance)))
-    before = instance.__dict__.get(_STORED_BEFORE)
-    if ignored is None or before is None:
-        return None
-    changed = [column for column, value in before.items() if getattr(instance, column) != value]
-    if any(column not in ignored for column in changed):
+    changed = None if ignored is None else _changed_columns(instance)
+    if changed is None or any(column not in ignored for column in changed):
         return None
     return "searched" if any(ignored[column] for column in changed) else "shown"
 
@@ -219,12 +226,7 @@ def _parent_tags(instance, whole):
     searched through it: its parent's tag and model's tag, unless it was saved with its
     parent unchanged (publishing a paper saves every author again)."""
     keys = _parent_keys(type(instance))
-    before = instance.__dict__.get(_STORED_BEFORE)
-    if not keys or (
-        not whole
-        and before is not None
-        and all(getattr(instance, column) == value for column, value in before.items())
-    ):
+    if not keys or (not whole and _changed_columns(instance) == []):
         return ()
     tags = []
     for field in keys:

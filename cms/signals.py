@@ -49,13 +49,20 @@ class _CommitNotice:
         purging.purge(self.tags)
 
 
-def _commit_notice():
-    """The notice waiting for the current transaction, registered when it is the first
-    change. A rolled-back savepoint or transaction drops it with what it collected."""
+def _pending_notice():
+    """The notice waiting for the current transaction's commit, or ``None``. A rolled-back
+    savepoint or transaction drops it with what it collected."""
     for _, callback, _ in transaction.get_connection().run_on_commit:
         if isinstance(callback, _CommitNotice) and not callback.sent:
-            return callback, False
-    return _CommitNotice(), True
+            return callback
+    return None
+
+
+def _commit_notice():
+    """The notice waiting for the current transaction, registered when it is the first
+    change."""
+    notice = _pending_notice()
+    return (notice, False) if notice is not None else (_CommitNotice(), True)
 
 
 def report_change(sender, instance, deleted=False, raw=False, **kwargs):
@@ -75,11 +82,10 @@ def tags_purged_for(instance):
     """What the current transaction's changes of ``instance`` purge, for its webhook (a
     publish also writes the rows it creates or moves: the lists it enters); outside a
     transaction, as for a change of every field."""
+    notice = _pending_notice()
     key = object_tag(type(instance), instance.pk)
-    for _, callback, _ in transaction.get_connection().run_on_commit:
-        pending = isinstance(callback, _CommitNotice) and not callback.sent
-        if pending and key in callback.tags_by_object:
-            return callback.tags_by_object[key]
+    if notice is not None and key in notice.tags_by_object:
+        return notice.tags_by_object[key]
     return tags_of_change(instance, whole=True)
 
 
