@@ -264,12 +264,13 @@ def cached_for_content(namespace, parts, compute, *, tags):
     """``compute()``, remembered until what ``tags`` name changes, or content expires.
 
     For expensive derived values that many responses share, e.g. the counts of
-    one search and filter across all of its pages.
+    one search and filter across all of its pages. ``parts`` (JSON values: lists,
+    strings, numbers) name the value within ``namespace``.
     """
     version = content_version(tags)
     if version is None:  # the cache is down: compute every time
         return compute()
-    material = json.dumps([version, parts], sort_keys=True, default=str)
+    material = json.dumps([version, parts])
     key = f"cms:api:{namespace}:" + hashlib.sha256(material.encode()).hexdigest()
     value = shared_cache.get(key)
     if value is None:

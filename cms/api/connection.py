@@ -13,7 +13,7 @@ client selects them. A list that maintains its counts passes ``positions`` and
 """
 
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cache, cached_property
 
 import graphene
 from django.db.models import F, Q, Value
@@ -210,16 +210,15 @@ def paginate(
     for name, cursor in bounds.items():
         if (cursor.key if ordering.keyset else cursor.position) is None:
             raise UserInputError(f"The `{name}` cursor does not belong to this list.", field=name)
-    count_total = count_total or queryset.count
+    # Counted at most once per page, whoever asks (the last page's position, totalCount).
+    count_total = cache(count_total or queryset.count)
     list_tags = tuple(list_tags or (model_tag(queryset.model),))
     note_list_tags(list_tags)  # the answer depends on which objects the list holds
     if ordering.keyset:
         return _keyset_page(
             queryset, ordering, window, bounds, fingerprint, count_total, list_tags, positions
         )
-    page = _position_page(queryset, ordering, window, bounds, fingerprint)
-    page.count_total = count_total
-    return page
+    return _position_page(queryset, ordering, window, bounds, fingerprint, count_total)
 
 
 def _keyset_page(
@@ -301,24 +300,28 @@ def _known_position(window, bounds, row_count, version):
     return cursor.index + 1 if window.forward else max(cursor.index - row_count, 0)
 
 
-def _position_page(queryset, ordering, window, bounds, fingerprint):
+def _position_page(queryset, ordering, window, bounds, fingerprint, count_total):
+    """A page of an ordering that has no keyset (relevance): cursors are positions.
+
+    An ``after`` at or beyond the ``before`` slices nothing: Django runs no query for
+    an empty slice. As the Relay spec has it, a forward page has a next page when more
+    rows than asked for lie between its cursors.
+    """
     ordered = queryset.order_by(*ordering.order_by())
     start = bounds["after"].position + 1 if "after" in bounds else 0
     stop = bounds["before"].position if "before" in bounds else None
-    total = None
     if window.forward:
         end = start + window.size + 1 if stop is None else min(stop, start + window.size + 1)
-        rows = list(ordered[start:end]) if end > start else []
-        has_next = len(rows) > window.size or (stop is not None and start + len(rows) < stop)
+        rows = list(ordered[start:end])
+        has_next = len(rows) > window.size
         rows = rows[: window.size]
         has_previous = start > 0
         first_position = start
     else:
         if stop is None:
-            total = queryset.count()
-            stop = total
+            stop = count_total()
         first_position = max(start, stop - window.size)
-        rows = list(ordered[first_position:stop]) if stop > first_position else []
+        rows = list(ordered[first_position:stop])
         has_previous = first_position > 0
         has_next = "before" in bounds
 
@@ -326,9 +329,6 @@ def _position_page(queryset, ordering, window, bounds, fingerprint):
         return encode_cursor(
             sort=ordering.name, fingerprint=fingerprint, position=first_position + offset
         )
-
-    def count_total():
-        return total if total is not None else queryset.count()
 
     return _slice(rows, cursor_of, has_next, has_previous, count_total, lambda: first_position)
 

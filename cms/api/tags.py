@@ -62,9 +62,6 @@ class TagCollector:
         """An object looked up by key: tagged whether it was found or not."""
         self.objects.setdefault(model_tag(model), set()).add(pk)
 
-    def add_list(self, model):
-        self.lists.add(model_tag(model))
-
     def add_list_tag(self, tag):
         """A model's list tag (``publication``), or a scoped one (``publication:domain:3``,
         ``cms.publishing.scoped_list_tag``), whose model's tag comes first."""
@@ -119,12 +116,6 @@ def collecting():
         yield collector
     finally:
         _collector.reset(token)
-
-
-def note_list(model):
-    collector = _collector.get()
-    if collector is not None:
-        collector.add_list(model)
 
 
 def note_list_tags(tags):

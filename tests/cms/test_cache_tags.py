@@ -406,3 +406,44 @@ def test_an_author_row_saved_and_then_deleted_purges_the_searches(
     with django_capture_on_commit_callbacks(execute=True):
         author.delete()
     check_purged(client, headers, recorded, {"first", "missing", "search"})
+
+
+def test_a_hidden_related_publication_that_comes_back_purges_the_story_listing_it(
+    client, content, recorded, django_capture_on_commit_callbacks
+):
+    """A story's related publications are a list: an answer that left one out (it was
+    hidden) depends on it coming back, though the answer names no tag of it."""
+    second = content["second"]
+    query = '{ story(slug: "related-story") { relatedPublications { title } } }'
+    with django_capture_on_commit_callbacks(execute=True):
+        create_story("Related Story", date=timezone.now().date(), related=[second])
+        second.unpublish(log_action=False)
+    response = get(client, query)
+    assert response.json()["data"]["story"]["relatedPublications"] == []
+    tags = set(response["xkey"].split())
+    assert get_without_sql(client, query)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second.save_revision(log_action=False).publish(log_action=False)
+
+    assert tags & set(recorded)
+    assert not get_without_sql(client, query)
+    shown = get(client, query).json()["data"]["story"]["relatedPublications"]
+    assert shown == [{"title": "Tagged Second"}]
+
+
+def test_a_page_looked_up_before_it_exists_is_purged_when_it_is_published(
+    client, recorded, django_capture_on_commit_callbacks
+):
+    query = '{ page(slug: "brand-new-story") { title } }'
+    response = get(client, query)
+    assert response.json()["data"]["page"] is None
+    assert set(response["xkey"].split()) == {"page"}  # whatever page may appear there
+    assert get_without_sql(client, query)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        create_story("Brand New Story", date=timezone.now().date())
+
+    assert "page" in recorded
+    assert not get_without_sql(client, query)
+    assert get(client, query).json()["data"]["page"] == {"title": "Brand New Story"}

@@ -15,11 +15,14 @@ import base64
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from graphql_relay import to_global_id
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from careers.models import StoryPage
+from cms.api.cache import bump_content_generation
 from home.models import HomePage, Organization, Person, Team
 from research.models import Publication, ResearchDomain
 from tests.cms import test_public_surface as surface
@@ -352,3 +355,50 @@ def test_nodes_cost_the_same_queries_for_2_or_100_ids(client, django_assert_max_
     assert None not in few["nodes"] and None not in many["nodes"]
     assert HUSH not in str(many).lower()
     assert few_cost == many_cost
+
+
+def nodes_sql(client, query, ids):
+    """The SQL of one ``nodes`` request (after a warm-up: see ``measure_queries``)."""
+    data_of(gql(client, query, {"ids": ids}))
+    bump_content_generation()
+    with CaptureQueriesContext(connection) as captured:
+        data = data_of(gql(client, query, {"ids": ids}))
+    assert None not in data["nodes"]
+    return [query["sql"].lower() for query in captured]
+
+
+def test_a_fragment_through_an_interface_is_prefetched_like_one_on_the_type(client):
+    # Relay's refetch queries select a type's fields inside `... on Node`.
+    query = NODES % "... on Node { ... on Publication { authors { name person { name } } } }"
+    publications = Publication.objects.live().order_by("pk")
+    two = [global_id(p) for p in publications[:2]]
+    twelve = [global_id(p) for p in publications[:12]]
+
+    assert len(nodes_sql(client, query, two)) == len(nodes_sql(client, query, twelve))
+
+
+def test_a_fragment_on_another_type_costs_nothing(client):
+    people = [global_id(person) for person in Person.objects.order_by("pk")[:3]]
+    own = NODES % "... on Person { name }"
+    with_other = NODES % ("... on Person { name } ... on StoryPage { team { members { name } } }")
+
+    assert len(nodes_sql(client, with_other, people)) == len(nodes_sql(client, own, people))
+
+
+def test_image_renditions_are_loaded_once_and_only_when_selected(client):
+    # Images are public while public content uses them: portraits of published stories.
+    portraits = [create_portrait(f"Portrait {number}") for number in range(3)]
+    for number, image in enumerate(portraits):
+        create_story(f"Story {number}", date=date(2030, 1, 1 + number), portrait=image)
+        image.get_rendition("width-320")
+    ids = [global_id(image, "ImageObjectType") for image in portraits]
+    rendition_table = get_image_model().get_rendition_model()._meta.db_table.lower()
+
+    def rendition_queries(selection):
+        sql = nodes_sql(client, NODES % f"... on ImageObjectType {{ {selection} }}", ids)
+        return sum(f"from {rendition_table}" in q or f'from "{rendition_table}"' in q for q in sql)
+
+    assert rendition_queries("title url") == 0
+    assert rendition_queries("title renditions { url }") == 1
+    assert rendition_queries("title srcSet(sizes: [320])") == 1
+    assert rendition_queries("title rendition(width: 320) { url }") == 1

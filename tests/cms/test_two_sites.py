@@ -2,10 +2,15 @@
 page belongs to, which of two pages with the same path is meant, and a plain page among
 typed ones. The demo has one site and only typed pages, where none of this shows."""
 
+from datetime import date
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from tests.graphql import data_of, gql
+from cms.api.cache import bump_content_generation
+from tests.graphql import assert_bad_user_input, create_story, data_of, gql
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +89,60 @@ def test_a_plain_page_first_in_a_list_leaves_the_others_typed(client, other_site
     assert edges[0]["node"]["__typename"] == "Page"
     assert types["Build your career beyond academia"] == "CareersPage"
     assert types["Publications"] == "ResearchPage"
+
+
+CURSOR_PAGES = """query(
+  $site: String, $inSite: Boolean, $parent: ID, $ancestor: ID, $after: String
+) {
+  pages(site: $site, inSite: $inSite, parent: $parent, ancestor: $ancestor, first: 1,
+        after: $after) {
+    pageInfo { endCursor }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "issued, reused",
+    [
+        ({"site": "other.example"}, {"inSite": True}),
+        ({"parent": "OTHER"}, {"parent": "HOME"}),
+        ({"ancestor": "OTHER"}, {"ancestor": "HOME"}),
+    ],
+)
+def test_a_cursor_is_refused_under_another_site_parent_or_ancestor(
+    client, other_site, issued, reused
+):
+    home = Site.objects.get(is_default_site=True).root_page
+    anchors = {"OTHER": str(other_site.pk), "HOME": str(home.pk)}
+
+    def filled(variables):
+        return {name: anchors.get(value, value) for name, value in variables.items()}
+
+    cursor = data_of(gql(client, CURSOR_PAGES, filled(issued)))["pages"]["pageInfo"]["endCursor"]
+    assert_bad_user_input(
+        gql(client, CURSOR_PAGES, {**filled(reused), "after": cursor}), field="after"
+    )
+    assert data_of(gql(client, CURSOR_PAGES, {**filled(issued), "after": cursor}))
+
+
+def test_plain_pages_in_a_list_need_no_second_load(client, other_site):
+    """A list loads each typed page again as its own type, once per type; a page of no
+    specific type is already what the list read."""
+    home = Site.objects.get(is_default_site=True).root_page
+    stories = home.get_children().get(slug="careers").get_children().get(slug="stories")
+    create_story("A Second Story", date=date(2030, 1, 1))
+
+    def sql_count(parent):
+        variables = {"parent": str(parent.pk), "first": 2}
+        query = PAGES.replace("first: 100", "first: 2")
+        data_of(gql(client, query, variables))  # warm-up (see tests.graphql.measure_queries)
+        bump_content_generation()
+        with CaptureQueriesContext(connection) as captured:
+            edges = data_of(gql(client, query, variables))["pages"]["edges"]
+        assert len(edges) == 2
+        return [edge["node"]["__typename"] for edge in edges], len(captured)
+
+    plain_types, plain_cost = sql_count(other_site)
+    story_types, story_cost = sql_count(stories)
+    assert plain_types == ["Page", "Page"] and story_types == ["StoryPage", "StoryPage"]
+    assert plain_cost == story_cost - 1

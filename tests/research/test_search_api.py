@@ -9,6 +9,8 @@ on SQLite (FTS5) and PostgreSQL alike.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cms.text import normalize_for_search
 from home.models import Person
@@ -303,6 +305,74 @@ def test_search_results_page_forward_and_back_exactly_once(client, sort):
 
     assert forward == expected
     assert backward == expected
+
+
+def test_relevance_pages_between_two_cursors_follow_the_relay_rules(client):
+    """RELEVANCE has no keyset: its cursors are positions (``after`` and ``before``)."""
+    everything = search(client, "zaharia")["edges"]
+    ids = [edge["node"]["databaseId"] for edge in everything]
+    cursors = [edge["cursor"] for edge in everything]
+    assert len(ids) == 29
+
+    def page(**variables):
+        found = search(client, "zaharia", sort="RELEVANCE", **variables)
+        info = found["pageInfo"]
+        return (
+            [edge["node"]["databaseId"] for edge in found["edges"]],
+            (info["hasPreviousPage"], info["hasNextPage"]),
+            (found["startPosition"], found["endPosition"], found["totalCount"]),
+        )
+
+    # Just after the first result: a previous page exists.
+    assert page(first=3, after=cursors[0]) == (ids[1:4], (True, True), (2, 4, 29))
+    # Between two cursors: no row outside them, a next page only while rows are left.
+    assert page(first=3, after=cursors[1], before=cursors[7]) == (
+        ids[2:5],
+        (True, True),
+        (3, 5, 29),
+    )
+    assert page(first=10, after=cursors[1], before=cursors[7]) == (
+        ids[2:7],
+        (True, False),
+        (3, 7, 29),
+    )
+    assert page(first=None, last=3, after=cursors[5], before=cursors[7]) == (
+        ids[6:7],
+        (True, True),
+        (7, 7, 29),
+    )
+    # Cursors the wrong way round: an empty page, not an error.
+    assert page(first=3, after=cursors[7], before=cursors[1])[0] == []
+    assert page(first=None, last=3, after=cursors[7], before=cursors[1])[0] == []
+    # The last page, counted from the total.
+    assert page(first=None, last=3) == (ids[26:], (True, False), (27, 29, 29))
+
+
+def grouped_counts_run(client, text, **variables):
+    """``(page, how many grouped COUNT queries it ran)`` for one request."""
+    with CaptureQueriesContext(connection) as captured:
+        page = search(client, text, **variables)
+    return page, sum("GROUP BY" in query["sql"].upper() for query in captured)
+
+
+def test_one_search_is_counted_once_for_all_its_pages_until_content_changes(client):
+    # Given: the first page of a search, counted (one grouped query over its matches).
+    first, counted = grouped_counts_run(client, "zaharia", first=4)
+    assert counted == 1
+    assert first["totalCount"] == 29
+
+    # When: the reader pages on. Then: the counts are reused, not recounted.
+    second, counted = grouped_counts_run(
+        client, "zaharia", first=4, after=first["pageInfo"]["endCursor"]
+    )
+    assert counted == 0
+    assert (second["totalCount"], second["startPosition"]) == (29, 5)
+
+    # When: a publication the search matches is published. Then: counted afresh, exactly.
+    create_publication("Zaharia Quokka Notes")
+    again, counted = grouped_counts_run(client, "zaharia", first=4)
+    assert counted == 1
+    assert again["totalCount"] == 30
 
 
 @pytest.mark.parametrize("blank", ["", " ", "   \t\n  "])
