@@ -12,7 +12,10 @@ survivor is written to ``benchmarks/results/mutation-survivors.txt``. The last l
 printed is ``mutation score: N% (killed K of T)``.
 
 Runs on SQLite: the first test session seeds a template database and every later
-one (one per mutant) works on a copy of it (``tests/conftest.py``).
+one (one per mutant) works on a copy of it (``tests/conftest.py``). A few mutants change
+only SQL that SQLite runs either way (a cast of ids to text, which PostgreSQL needs):
+listed with their tests in ``benchmarks/mutation-postgresql.txt``, they are re-tested on
+PostgreSQL instead (``MUTATION_DATABASE_URL``, by default the local ``cms_mutation``).
 
 mutmut picks the mutant when a mutated function is *called* (a "trampoline" reads
 ``MUTANT_UNDER_TEST``), in test sessions forked from one process that has already
@@ -43,6 +46,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 MUTMUT = Path(sys.executable).with_name("mutmut")
 EQUIVALENT = ROOT / "benchmarks" / "mutation-equivalent.txt"
+#: Mutants only PostgreSQL tells apart (``name  test…  # why``): SQLite runs their SQL
+#: just as well. Re-tested on PostgreSQL, each in a fresh process (``retest_on_postgresql``).
+ON_POSTGRESQL = ROOT / "benchmarks" / "mutation-postgresql.txt"
+#: The PostgreSQL database of those re-tests (pytest-django works on ``test_`` + its name).
+POSTGRESQL_URL = os.environ.get(
+    "MUTATION_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_mutation"
+)
 SURVIVORS = ROOT / "benchmarks" / "results" / "mutation-survivors.txt"
 #: The output of each fresh-process run (``retest_import_time``).
 LOGS = MUTANTS / "import-time-logs"
@@ -80,12 +90,21 @@ print(json.dumps(sorted(state()._stats)))
 
 def equivalent_mutants():
     """Names listed in the equivalents file: ``name  reason`` per line, ``#`` comments."""
-    names = set()
-    for line in EQUIVALENT.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            names.add(line.split()[0])
-    return names
+    return set(_listed(EQUIVALENT))
+
+
+def postgresql_mutants():
+    """``{name: [test node id, …]}`` from the PostgreSQL list (``#`` starts the reason)."""
+    return _listed(ON_POSTGRESQL)
+
+
+def _listed(path):
+    listed = {}
+    for line in path.read_text().splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            listed[words[0]] = words[1:]
+    return listed
 
 
 def results():
@@ -163,7 +182,7 @@ def retest_import_time(env, names=None, workers=2):
         at_import = set(json.loads(IMPORT_TIME_FUNCTIONS.read_text()))
     else:
         at_import = import_time_functions(env)
-    equivalent = equivalent_mutants()
+    equivalent = equivalent_mutants() | postgresql_mutants().keys()
     tests, durations = tests_by_function()
     jobs = []
     for meta in _meta_files():
@@ -207,6 +226,42 @@ def retest_import_time(env, names=None, workers=2):
             if code == 0 and len(stages) > 1:
                 jobs.insert(0, (meta, name, stages[1:]))  # survived the schema: the rest
                 continue
+            verdicts.setdefault(meta, {})[name] = code
+            print(f"    {name}: {STATUS.get(code, 'suspicious')}")
+    for meta, codes in verdicts.items():
+        data = json.loads(meta.read_text())
+        data["exit_code_by_key"].update(codes)
+        meta.write_text(json.dumps(data, indent=4))
+
+
+def retest_on_postgresql(env, names=None):
+    """Re-test the listed mutants that only PostgreSQL tells apart, one after another
+    (they share the test database), each in a fresh ``pytest`` process on PostgreSQL
+    running its listed tests; record the verdicts in mutmut's files."""
+    listed = {
+        name: tests
+        for name, tests in postgresql_mutants().items()
+        if not names or any(fnmatch.fnmatch(name, pattern) for pattern in names)
+    }
+    print(f"{len(listed)} mutants only PostgreSQL tells apart: each on PostgreSQL")
+    if not listed:
+        return
+    on_postgresql = {**env, "DATABASE_URL": POSTGRESQL_URL}
+    verdicts = {}
+    for meta in _meta_files():
+        for name in json.loads(meta.read_text())["exit_code_by_key"]:
+            if name not in listed:
+                continue
+            command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly"]
+            command += ["-p", "no:cacheprovider", "--reuse-db", *listed[name]]
+            with (LOGS / f"{name}.log").open("w") as log:
+                code = subprocess.run(
+                    command,
+                    cwd=MUTANTS,
+                    env={**on_postgresql, "MUTANT_UNDER_TEST": name},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                ).returncode
             verdicts.setdefault(meta, {})[name] = code
             print(f"    {name}: {STATUS.get(code, 'suspicious')}")
     for meta, codes in verdicts.items():
@@ -280,6 +335,7 @@ def main(args):
     if run.returncode != 0:
         sys.exit(f"mutmut run failed (exit {run.returncode})")
     retest_import_time(env, args, workers=os.cpu_count() or 2)
+    retest_on_postgresql(env, args)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         f"CPU time of all test processes: {(children.ru_utime + children.ru_stime) / 60:.0f}"

@@ -64,7 +64,7 @@ def encode_cursor(
         for item in fields(cursor)
         if getattr(cursor, item.name) is not None
     }
-    return signing.dumps(payload, salt=SALT, compress=False)
+    return signing.dumps(payload, salt=SALT)
 
 
 def decode_cursor(cursor, *, sort, fingerprint, argument):

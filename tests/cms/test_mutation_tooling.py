@@ -33,3 +33,18 @@ def test_forgetting_the_memos_of_a_forked_session_keeps_the_builtins():
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert ran.stdout.split() == ["True", "[1,", "2]", "True"]
+
+
+def test_every_mutant_re_tested_on_postgresql_names_tests_that_exist():
+    """A test listed for a PostgreSQL re-test that no longer exists would make pytest
+    exit 4 or 5, which the re-test records as neither killed nor survived."""
+    from benchmarks.mutation import equivalent_mutants, postgresql_mutants
+
+    listed = postgresql_mutants()
+    assert listed
+    assert not listed.keys() & equivalent_mutants()
+    for name, tests in listed.items():
+        assert tests, f"{name} names no test"
+        for node_id in tests:
+            path, _, function = node_id.partition("::")
+            assert f"def {function}(" in (ROOT / path).read_text(), node_id

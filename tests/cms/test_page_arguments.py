@@ -10,6 +10,8 @@ import json
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from careers.models import CareersPage, StoryIndexPage, StoryPage
@@ -120,6 +122,32 @@ def test_title_sorts_ignore_case_and_page_without_gaps(client, more_stories, sor
     assert titles == sorted(titles, key=str.lower, reverse=reverse)
     assert titles != sorted(titles, reverse=reverse)  # the lower-case title is not last/first
     assert walk(client, sort=sort, size=3) == urls(pages(client, sort=sort, first=100))
+
+
+POSITIONS = """query($after: String) {
+  pages(first: 3, after: $after) {
+    startPosition endPosition pageInfo { endCursor } edges { node { url } }
+  }
+}"""
+
+
+def test_the_next_page_knows_its_position_from_the_cursor_until_content_changes(
+    client, more_stories
+):
+    def next_page(cursor):
+        with CaptureQueriesContext(connection) as captured:
+            page = data_of(gql(client, POSITIONS, {"after": cursor}))["pages"]
+        counted = sum("count(" in query["sql"].lower() for query in captured)
+        return (page["startPosition"], page["endPosition"]), counted
+
+    first = data_of(gql(client, POSITIONS))["pages"]
+    cursor = first["pageInfo"]["endCursor"]
+    # The cursor remembers its row's index: no rows are counted to place the next page.
+    assert next_page(cursor) == ((4, 6), 0)
+
+    # After a publish the remembered index may be wrong: counted afresh, still exact.
+    create_story("Published meanwhile", date=date(2030, 1, 1))
+    assert next_page(cursor) == ((4, 6), 1)
 
 
 def test_publishing_before_the_current_page_does_not_shift_the_next_page(client, more_stories):
