@@ -226,12 +226,8 @@ def retest_import_time(env, names=None, workers=2):
             if code == 0 and len(stages) > 1:
                 jobs.insert(0, (meta, name, stages[1:]))  # survived the schema: the rest
                 continue
-            verdicts.setdefault(meta, {})[name] = code
-            print(f"    {name}: {STATUS.get(code, 'suspicious')}")
-    for meta, codes in verdicts.items():
-        data = json.loads(meta.read_text())
-        data["exit_code_by_key"].update(codes)
-        meta.write_text(json.dumps(data, indent=4))
+            _record(verdicts, meta, name, code)
+    _save(verdicts)
 
 
 def retest_on_postgresql(env, names=None):
@@ -262,8 +258,17 @@ def retest_on_postgresql(env, names=None):
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 ).returncode
-            verdicts.setdefault(meta, {})[name] = code
-            print(f"    {name}: {STATUS.get(code, 'suspicious')}")
+            _record(verdicts, meta, name, code)
+    _save(verdicts)
+
+
+def _record(verdicts, meta, name, code):
+    verdicts.setdefault(meta, {})[name] = code
+    print(f"    {name}: {STATUS.get(code, 'suspicious')}")
+
+
+def _save(verdicts):
+    """Write the verdicts into mutmut's own files, where ``mutmut results`` reads them."""
     for meta, codes in verdicts.items():
         data = json.loads(meta.read_text())
         data["exit_code_by_key"].update(codes)
