@@ -124,9 +124,9 @@ def test_title_sorts_ignore_case_and_page_without_gaps(client, more_stories, sor
     assert walk(client, sort=sort, size=3) == urls(pages(client, sort=sort, first=100))
 
 
-POSITIONS = """query($after: String) {
-  pages(first: 3, after: $after) {
-    startPosition endPosition pageInfo { endCursor } edges { node { url } }
+POSITIONS = """query($first: Int = 3, $after: String, $last: Int, $before: String) {
+  pages(first: $first, after: $after, last: $last, before: $before) {
+    startPosition endPosition pageInfo { startCursor endCursor } edges { node { url } }
   }
 }"""
 
@@ -134,20 +134,25 @@ POSITIONS = """query($after: String) {
 def test_the_next_page_knows_its_position_from_the_cursor_until_content_changes(
     client, more_stories
 ):
-    def next_page(cursor):
+    def positioned(**variables):
         with CaptureQueriesContext(connection) as captured:
-            page = data_of(gql(client, POSITIONS, {"after": cursor}))["pages"]
+            page = data_of(gql(client, POSITIONS, variables))["pages"]
         counted = sum("count(" in query["sql"].lower() for query in captured)
         return (page["startPosition"], page["endPosition"]), counted
 
     first = data_of(gql(client, POSITIONS))["pages"]
     cursor = first["pageInfo"]["endCursor"]
-    # The cursor remembers its row's index: no rows are counted to place the next page.
-    assert next_page(cursor) == ((4, 6), 0)
+    second = data_of(gql(client, POSITIONS, {"after": cursor}))["pages"]
+    back = {"first": None, "last": 3, "before": second["pageInfo"]["startCursor"]}
+    # A cursor remembers its row's index: no rows are counted to place the next page,
+    # or the previous one.
+    assert positioned(after=cursor) == ((4, 6), 0)
+    assert positioned(**back) == ((1, 3), 0)
 
     # After a publish the remembered index may be wrong: counted afresh, still exact.
     create_story("Published meanwhile", date=date(2030, 1, 1))
-    assert next_page(cursor) == ((4, 6), 1)
+    assert positioned(after=cursor) == ((4, 6), 1)
+    assert positioned(**back) == ((1, 3), 1)
 
 
 def test_publishing_before_the_current_page_does_not_shift_the_next_page(client, more_stories):
