@@ -55,11 +55,11 @@ def scheduled_q(now=None):
     return Q(live=True) & not_expired & not_waiting
 
 
-def outside_schedule_q(now=None):
+def outside_schedule_q(now):
     """Live by flag but not public at ``now`` by time: waiting for its go-live time, or
     past its expiry time. With ``scheduled_q`` it splits ``live=True`` in two, exactly:
-    keep the two in step."""
-    now = now or timezone.now()
+    keep the two in step. ``now`` is the caller's, so that counts and rows it reads
+    agree on one moment."""
     return Q(live=True) & (Q(go_live_at__gt=now) | Q(expire_at__lte=now))
 
 

@@ -101,7 +101,7 @@ class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def not_live(self):
         return self.exclude(self.live_q())
 
-    def live_by_flag_only(self, now=None):
+    def live_by_flag_only(self, now):
         """Published by their flag but outside their time window at ``now``: scheduled
         for later, or past their expiry time before ``publish_scheduled`` has run.
 
