@@ -9,6 +9,8 @@ with its total and with the rows it lists.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from home.models import Person
 from research.models import Publication, ResearchDomain
@@ -101,3 +103,24 @@ def test_a_domain_page_starts_where_it_is_after_a_publication_leaves_the_domain(
     # Then: the next page starts right after the one paper left before it, of four.
     assert (second["startPosition"], second["endPosition"], second["totalCount"]) == (2, 3, 4)
     assert leaving.title not in titles(second)
+
+
+def test_after_a_publish_the_next_page_is_placed_without_counting_the_rows_before_it(
+    client, django_capture_on_commit_callbacks
+):
+    """The browse list keeps live counts and a log of changes: a cursor issued before a
+    publish still places the next page exactly, from its tally and the changes since,
+    without counting the thousands of rows that may come before it."""
+    first = page(client, first=5)
+    with django_capture_on_commit_callbacks(execute=True):  # as a real publish commits
+        create_publication("0 First In Title Order")  # before every row of page 1
+    with CaptureQueriesContext(connection) as captured:
+        second = page(client, first=5, after=first["pageInfo"]["endCursor"])
+    counted = [query for query in captured if "count(*)" in query["sql"].lower()]
+
+    assert counted == []
+    assert (second["startPosition"], second["endPosition"]) == (7, 11)
+    assert second["totalCount"] == first["totalCount"] + 1
+    everything = titles(page(client, first=100))
+    assert everything[0] == "0 First In Title Order"
+    assert titles(second) == everything[6:11]
