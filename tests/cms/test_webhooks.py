@@ -223,6 +223,26 @@ def test_a_page_publish_reports_its_url(endpoint, receiver, django_capture_on_co
     assert payload["url_path"] == f"/careers/stories/{story.slug}/"
 
 
+def test_deleting_a_page_is_reported_once_with_its_url(
+    receiver, django_capture_on_commit_callbacks
+):
+    """A page's delete removes its specific row and its Page row: one event, not two."""
+    from careers.models import StoryPage
+
+    WebhookEndpoint.objects.create(name="Deletes only", url=receiver.url, events=["delete"])
+    story = StoryPage.objects.get()
+    url_path, pk = f"/careers/stories/{story.slug}/", story.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()
+    run_worker()
+
+    payloads = [json.loads(request["body"]) for request in receiver.requests]
+    assert [(p["event"], p["model"], p["url_path"]) for p in payloads] == [
+        ("delete", "careers.storypage", url_path)
+    ]
+    assert f"page:{pk}" in payloads[0]["tags"]
+
+
 def test_a_scheduled_go_live_is_its_own_event(
     endpoint, receiver, django_capture_on_commit_callbacks
 ):
