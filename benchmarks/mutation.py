@@ -201,8 +201,7 @@ def retest_import_time(env, names=None, workers=2):
     while jobs or running:
         while jobs and len(running) < workers:
             meta, name, stages = jobs.pop(0)
-            command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly"]
-            command += ["-p", "no:cacheprovider", "--reuse-db", "--timeout=0", *stages[0]]
+            command = _fresh_pytest("--timeout=0", *stages[0])
             process = subprocess.Popen(
                 command,
                 cwd=MUTANTS,
@@ -248,8 +247,7 @@ def retest_on_postgresql(env, names=None):
         for name in json.loads(meta.read_text())["exit_code_by_key"]:
             if name not in listed:
                 continue
-            command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly"]
-            command += ["-p", "no:cacheprovider", "--reuse-db", *listed[name]]
+            command = _fresh_pytest(*listed[name])
             with (LOGS / f"{name}.log").open("w") as log:
                 code = subprocess.run(
                     command,
@@ -260,6 +258,13 @@ def retest_on_postgresql(env, names=None):
                 ).returncode
             _record(verdicts, meta, name, code)
     _save(verdicts)
+
+
+def _fresh_pytest(*arguments):
+    """The command of a fresh-process re-test: stops at the first failure, in a fixed
+    order, on the test database the first such process created."""
+    fixed = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--reuse-db"]
+    return [sys.executable, "-m", "pytest", *fixed, *arguments]
 
 
 def _record(verdicts, meta, name, code):
