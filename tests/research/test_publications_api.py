@@ -8,6 +8,7 @@ number of SQL queries whatever its size.
 """
 
 import base64
+import itertools
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -688,6 +689,27 @@ def test_an_expiry_time_in_the_future_does_not_hide_it(client):
     quokka.save(update_fields=["expire_at"])
 
     assert visible_everywhere(client, quokka.slug) == SHOWN
+
+
+def test_a_list_judges_its_rows_and_counts_at_one_moment(client, monkeypatch):
+    # Given: the seed's 46 publications expiring one after another, a second apart (the
+    # first five already expired), and a clock that moves on a second each time it is read.
+    start = timezone.now()
+    for offset, pk in enumerate(Publication.objects.order_by("pk").values_list("pk", flat=True)):
+        expiry = start + timedelta(seconds=offset - 5 + 0.5)
+        Publication.objects.filter(pk=pk).update(expire_at=expiry)
+    ticks = itertools.count()
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(seconds=next(ticks)))
+
+    # When: the whole list is asked for while the clock runs on.
+    listed = data_of(gql(client, PUBLICATIONS, {"first": 100}))["publications"]
+
+    # Then: a moment within the expiries was chosen (some rows live, some expired), and
+    # the total, the facets and the rows all agree on it: the clock was read once.
+    assert 0 < len(listed["edges"]) < 46
+    assert listed["totalCount"] == len(listed["edges"])
+    assert sum(facet["count"] for facet in listed["domainFacets"]) == len(listed["edges"])
+    assert listed["endPosition"] == len(listed["edges"])
 
 
 def test_a_draft_change_to_a_live_publication_shows_the_published_version(client):
