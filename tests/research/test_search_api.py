@@ -8,6 +8,8 @@ rows, so a test fails if the API finds one publication too many or too few,
 on SQLite (FTS5) and PostgreSQL alike.
 """
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -373,6 +375,22 @@ def test_one_search_is_counted_once_for_all_its_pages_until_content_changes(clie
     again, counted = grouped_counts_run(client, "zaharia", first=4)
     assert counted == 1
     assert again["totalCount"] == 30
+
+
+def test_a_search_is_counted_afresh_once_its_counts_have_had_their_time(client, settings):
+    # Counts live COUNT_CACHE_SECONDS in Redis: each content change versions them anew,
+    # so without a time limit every old version would stay there for good.
+    settings.CMS_API = {**settings.CMS_API, "COUNT_CACHE_SECONDS": 1}
+    _, counted = grouped_counts_run(client, "zaharia", first=4)
+    assert counted == 1
+    _, counted = grouped_counts_run(client, "zaharia", first=5)
+    assert counted == 0
+
+    time.sleep(1.5)
+    later, counted = grouped_counts_run(client, "zaharia", first=6)
+
+    assert counted == 1
+    assert later["totalCount"] == 29
 
 
 @pytest.mark.parametrize("blank", ["", " ", "   \t\n  "])
