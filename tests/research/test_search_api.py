@@ -9,10 +9,13 @@ on SQLite (FTS5) and PostgreSQL alike.
 """
 
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cms.text import normalize_for_search
 from home.models import Person
@@ -391,6 +394,26 @@ def test_a_search_is_counted_afresh_once_its_counts_have_had_their_time(client, 
 
     assert counted == 1
     assert later["totalCount"] == 29
+
+
+def test_a_search_is_counted_afresh_when_an_expiry_time_passes(
+    client, django_capture_on_commit_callbacks
+):
+    # Given: a search counted while one of its matches, saved as an editor would (the
+    # transaction commits), is public for another hour.
+    expires = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        create_publication("Zaharia Quokka Notes", expire_at=expires)
+    first, counted = grouped_counts_run(client, "zaharia", first=4)
+    assert (first["totalCount"], counted) == (30, 1)
+
+    # When: its expiry time passes; nobody edits, the scheduler has not run.
+    with time_machine.travel(expires + timedelta(seconds=1), tick=False):
+        later, counted = grouped_counts_run(client, "zaharia", first=100)
+
+    # Then: the counts are not the remembered ones: they agree with the rows listed.
+    assert counted == 1
+    assert later["totalCount"] == len(later["edges"]) == 29
 
 
 @pytest.mark.parametrize("blank", ["", " ", "   \t\n  "])
