@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.db import connection
 from django.utils import timezone
@@ -43,6 +44,43 @@ def test_a_repeated_query_is_served_from_the_cache_without_sql(client, django_as
     with django_assert_num_queries(0):
         second = get(client)
     assert second.content == first.content
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The Redis commands this process sends, in order (each one a round trip)."""
+    sent = []
+    send = redis.Redis.execute_command
+
+    def counted(connection, *args, **options):
+        sent.append(args[0])
+        return send(connection, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    return sent
+
+
+@pytest.mark.parametrize("search, budget", [(None, 6), ("zaharia", 7)])
+def test_an_uncached_page_of_a_known_list_costs_a_few_redis_round_trips(
+    client, redis_commands, search, budget
+):
+    # Like SQL queries, Redis round trips per answer stay few and constant: the cached
+    # answer and the change counter; the list's versions with the next expiry (started
+    # only when missing); the search's remembered counts; the versions again, to store
+    # the answer only if nothing changed meanwhile; the answer; and the next expiry
+    # twice more, for the answer's lifetime and the edge's.
+    query = (
+        "query($search: String, $first: Int) { publications(search: $search, first: $first)"
+        " { totalCount startPosition edges { cursor node { title } } } }"
+    )
+    # The versions of the list and its rows and the counts are started by a first answer.
+    get(client, query, variables={"search": search, "first": 6})
+    redis_commands.clear()
+
+    answer = get(client, query, variables={"search": search, "first": 5})  # not cached yet
+
+    assert len(answer.json()["data"]["publications"]["edges"]) == 5
+    assert len(redis_commands) <= budget, redis_commands
 
 
 def test_get_answers_carry_an_etag_and_cdn_cache_headers(client):
