@@ -9,7 +9,7 @@ on SQLite (FTS5) and PostgreSQL alike.
 """
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -396,24 +396,28 @@ def test_a_search_is_counted_afresh_once_its_counts_have_had_their_time(client, 
     assert later["totalCount"] == 29
 
 
-def test_a_search_is_counted_afresh_when_an_expiry_time_passes(
+def test_a_search_is_counted_afresh_each_time_an_expiry_time_passes(
     client, django_capture_on_commit_callbacks
 ):
-    # Given: a search counted while one of its matches, saved as an editor would (the
-    # transaction commits), is public for another hour.
-    expires = timezone.now() + timedelta(hours=1)
+    # Given: a search counted while two of its matches, saved as an editor would (the
+    # transaction commits), are public: one for another hour, the other a second longer.
+    # (Whole seconds on a round thousand: nothing coarser than a millisecond may blur them.)
+    first_expiry = datetime.fromtimestamp(
+        (int(time.time()) // 1000 + 4) * 1000, tz=timezone.get_current_timezone()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        create_publication("Zaharia Quokka Notes", expire_at=expires)
+        create_publication("Zaharia Quokka Notes", expire_at=first_expiry)
+        create_publication("Zaharia Wombat Notes", expire_at=first_expiry + timedelta(seconds=1))
     first, counted = grouped_counts_run(client, "zaharia", first=4)
-    assert (first["totalCount"], counted) == (30, 1)
+    assert (first["totalCount"], counted) == (31, 1)
 
-    # When: its expiry time passes; nobody edits, the scheduler has not run.
-    with time_machine.travel(expires + timedelta(seconds=1), tick=False):
-        later, counted = grouped_counts_run(client, "zaharia", first=100)
-
+    # When: each expiry time passes in turn; nobody edits, the scheduler has not run.
     # Then: the counts are not the remembered ones: they agree with the rows listed.
-    assert counted == 1
-    assert later["totalCount"] == len(later["edges"]) == 29
+    for passed, remaining in [(first_expiry, 30), (first_expiry + timedelta(seconds=1), 29)]:
+        with time_machine.travel(passed + timedelta(milliseconds=500), tick=False):
+            later, counted = grouped_counts_run(client, "zaharia", first=100)
+        assert counted == 1
+        assert later["totalCount"] == len(later["edges"]) == remaining
 
 
 @pytest.mark.parametrize("blank", ["", " ", "   \t\n  "])
