@@ -5,8 +5,10 @@ these in their console, so the exact words are part of the API."""
 import base64
 
 import pytest
+from django.core import signing
 from wagtail.models import Page
 
+from cms.api import cursors
 from cms.models import PreviewSnapshot
 from tests.cms.test_preview import publication_token
 from tests.graphql import data_of, error_codes, gql
@@ -111,5 +113,37 @@ def test_a_cursor_of_another_sort_or_filter(client):
         "BAD_USER_INPUT",
         "The `after` cursor was issued for a different search or filter. "
         "Start again without a cursor when you change the search or filters.",
+        "after",
+    )
+
+
+PUBLICATIONS = "query($first: Int, $last: Int, $after: String) {"
+PUBLICATIONS += " publications(first: $first, last: $last, after: $after)"
+PUBLICATIONS += " { totalCount pageInfo { endCursor } } }"
+
+
+@pytest.mark.parametrize(
+    "variables, message, field",
+    [
+        ({"first": 0}, "`first` must be between 1 and 100; got 0.", "first"),
+        ({"last": 101}, "`last` must be between 1 and 100; got 101.", "last"),
+        ({"first": 2, "last": 2}, "Pass either `first` or `last`, not both.", "first"),
+    ],
+)
+def test_page_sizes_out_of_range_or_given_both_ways(client, variables, message, field):
+    assert refusal(gql(client, PUBLICATIONS, variables)) == ("BAD_USER_INPUT", message, field)
+
+
+def test_a_signed_cursor_of_the_other_kind_for_this_list(client):
+    # A cursor this server signed for this list and sort, but holding a position where the
+    # list pages by sort key: e.g. issued before a deploy that changed how it pages.
+    issued = data_of(gql(client, PUBLICATIONS, {"first": 2}))["publications"]
+    payload = signing.loads(issued["pageInfo"]["endCursor"], salt=cursors.SALT)
+    positional = cursors.encode_cursor(
+        sort=payload["sort"], fingerprint=payload["filters"], position=1
+    )
+    assert refusal(gql(client, PUBLICATIONS, {"first": 2, "after": positional})) == (
+        "BAD_USER_INPUT",
+        "The `after` cursor does not belong to this list.",
         "after",
     )
