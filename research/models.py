@@ -296,11 +296,15 @@ class Publication(
         super().save(*args, **kwargs)
 
     def fill_derived_fields(self):
-        """The slug (if empty) and the sort and search keys; save() and bulk imports call it."""
+        """The slug (if empty) and the sort and search keys; save() and bulk imports call it.
+
+        Each is cut to its field's 255 characters: lower-casing and Unicode decomposition
+        can lengthen a title that fits ("ﬁ" is "fi", "İ" lower-cased is two characters),
+        and a key too long would refuse the editor's save."""
         if not self.slug:
             self.slug = slugify(self.title)[:255]
-        self.sort_title = self.title.lower()
-        self.search_title = normalize_for_search(self.title)
+        self.sort_title = self.title.lower()[:255]
+        self.search_title = normalize_for_search(self.title)[:255]
 
     def search_document(self):
         """Everything search-as-you-type should find this publication by, normalised."""
