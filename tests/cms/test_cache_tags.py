@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from careers.models import StoryPage
 from cms.api.cache import bump_content_generation
-from cms.publishing import scoped_list_tag
+from cms.publishing import browse_list_tag, scoped_list_tag
 from research.models import Publication, ResearchDomain
 from tests.graphql import create_publication, create_story
 from tests.purging import RecordingBackend
@@ -450,7 +450,7 @@ def test_a_page_looked_up_before_it_exists_is_purged_when_it_is_published(
     assert get(client, query).json()["data"]["page"] == {"title": "Brand New Story"}
 
 
-def test_a_list_tag_is_refused_for_a_scope_that_no_change_purges():
+def test_a_list_tag_is_refused_for_a_scope_or_browse_order_that_no_change_purges():
     # A list may be tagged by a filter only if that filter was declared (scope_lists), so
     # that saving a row purges the lists of its old and new values. An undeclared one
     # fails at once rather than leaving such lists stale forever.
@@ -459,3 +459,8 @@ def test_a_list_tag_is_refused_for_a_scope_that_no_change_purges():
         scoped_list_tag(Publication, "year", 2023)
     with pytest.raises(LookupError, match=r"^Lists of person are not scoped by 'team'\.$"):
         scoped_list_tag(Person, "team", 1)  # a model with no scope at all
+    # Likewise a browse order: only a model that declares what its browse lists ignore
+    # (browse_lists_ignore) may tag a list with it.
+    assert browse_list_tag(Publication) == "publication:browse"
+    with pytest.raises(LookupError, match=r"^Lists of person declare no browse order\.$"):
+        browse_list_tag(Person)
