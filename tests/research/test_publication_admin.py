@@ -313,6 +313,18 @@ def test_slug_made_from_a_duplicate_title_is_refused_too(editor_client):
     assert Publication.objects.filter(title=PHOTON_TITLE).count() == 1
 
 
+def test_a_title_that_lengthens_when_folded_is_published_with_a_slug_that_fits(editor_client):
+    """A ligature is two letters in a slug ("ﬁ" is "fi"): the slug the form fills in from
+    such a title is cut to its field's 255 characters, not refused as too long."""
+    title = "ﬁ" * 100 + "İ" * 100
+    data = publication_form(title=title, slug="")
+    data["action-publish"] = "action-publish"
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 302, response.context["form"].errors
+    publication = Publication.objects.get(title=title)
+    assert (publication.live, publication.slug) == (True, ("fi" * 100 + "i" * 100)[:255])
+
+
 @pytest.mark.parametrize("action", [None, "action-publish"], ids=["draft", "publish"])
 @pytest.mark.parametrize("offset", ["too_early", "too_late"])
 def test_year_outside_the_allowed_range_is_refused(editor_client, action, offset):
