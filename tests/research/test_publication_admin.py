@@ -338,6 +338,9 @@ def test_year_outside_the_allowed_range_is_refused(editor_client, action, offset
     assert response.status_code == 200
     message = f"Enter the year the paper was published, between 1950 and {latest}."
     assert message in response.context["form"].errors["year"]
+    # Coded too, for code that tells this refusal from others (Django's error codes).
+    year_errors = response.context["form"].errors.as_data()["year"]
+    assert "year_out_of_range" in [error.code for error in year_errors]
     assert message in response.content.decode()
     page = soup(response)
     assert title_in_form(response) == "Lakehouse Storage Without Tears"
