@@ -30,6 +30,13 @@ from .author_forms import AuthorsPanel
 EARLIEST_PUBLICATION_YEAR = 1950
 
 
+def title_search_key(title):
+    """The title as search and the BibTeX import's duplicate check see it (no case, accents
+    or punctuation), cut to the ``search_title`` field's 255 characters: decomposition can
+    lengthen a title that fits ("ﬁ" is "fi")."""
+    return normalize_for_search(title)[:255]
+
+
 def latest_publication_year():
     """Papers can be accepted for next year's venues, so next year is allowed."""
     return timezone.now().year + 1
@@ -304,7 +311,7 @@ class Publication(
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.sort_title = self.title.lower()[:255]
-        self.search_title = normalize_for_search(self.title)[:255]
+        self.search_title = title_search_key(self.title)
 
     def search_document(self):
         """Everything search-as-you-type should find this publication by, normalised."""

@@ -16,6 +16,7 @@ from ..models import (
     Publication,
     PublicationAuthor,
     latest_publication_year,
+    title_search_key,
     validate_publication_year,
 )
 
@@ -203,7 +204,7 @@ def build_plan(parsed_entries):
         if problem:
             entry.reason = problem
             continue
-        title_key = normalize_for_search(record.title)
+        title_key = title_search_key(record.title)  # as stored in search_title
         earlier = next(
             ((key[0], seen[key]) for key in _duplicate_keys(record, title_key) if key in seen),
             None,
