@@ -124,6 +124,24 @@ def browse_lists_ignore(model, *, shown=(), searched=()):
     _IGNORED_BY_BROWSE_LISTS[model] = ignored
 
 
+def any_object_tag(model_name):
+    """The tag an answer naming too many objects of one model carries instead of their
+    tags (``cms.api.tags``): one that every change of such an object purges. That is the
+    model's tag, unless an edit of fields its lists ignore leaves the model's tag out
+    (``browse_lists_ignore``): then a tag of its own, which such an edit purges too."""
+    if model_name in {model_tag(model) for model in _IGNORED_BY_BROWSE_LISTS}:
+        return f"{model_name}:any"
+    return model_name
+
+
+def _object_tags(model, pk):
+    """An object's own tag, and the one that stands for it in an answer naming too many
+    (``any_object_tag``) when that is not the model's tag, which a change may leave out."""
+    own = object_tag(model, pk)
+    stand_in = any_object_tag(model_tag(model))
+    return (own,) if stand_in == model_tag(model) else (own, stand_in)
+
+
 def browse_list_tag(model):
     """The tag of "the lists of ``model`` in browse order" (``browse_lists_ignore``)."""
     if tag_model(model) not in _IGNORED_BY_BROWSE_LISTS:
@@ -194,7 +212,7 @@ def tags_of_change(instance, whole=False):
     A row that lives inside a parent also purges its parent's tag and model's tag.
     ``whole``: a change of every field (a delete, or a change not seen field by field)."""
     model = type(instance)
-    own = (object_tag(model, instance.pk), *_parent_tags(instance, whole))
+    own = (*_object_tags(model, instance.pk), *_parent_tags(instance, whole))
     ignored = None if whole else _edit_ignored_by_browse_lists(instance)
     if ignored == "shown":
         return own
@@ -232,7 +250,7 @@ def _parent_tags(instance, whole):
     for field in keys:
         parent = getattr(instance, field.attname)
         if parent is not None:
-            tags += [object_tag(field.related_model, parent), model_tag(field.related_model)]
+            tags += [*_object_tags(field.related_model, parent), model_tag(field.related_model)]
     return tuple(tags)
 
 

@@ -52,7 +52,8 @@ NEXT_EXPIRY_KEY = "cms:api:next-expiry"
 TAG_PREFIX = "cms:api:tag:"
 #: Stored for "no live content has an expiry time" (the cache cannot hold ``None``).
 NO_EXPIRY = 0
-#: Most bytes of tags kept with a cached answer (more collapse into their model's tag).
+#: Most bytes of tags kept with a cached answer (past it, objects collapse as in the
+#: header: ``TagCollector.tags``).
 STORED_TAG_BYTES = 16 * 1024
 
 

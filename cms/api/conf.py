@@ -67,8 +67,8 @@ DEFAULTS = {
     #: (Cloudflare; comma-separated).
     "CACHE_TAG_HEADER": "xkey",
     #: Longest value of that header, in bytes (Varnish accepts header lines up to 8 KiB by
-    #: default, Fastly and Cloudflare 16 KiB): past it, object tags collapse into their
-    #: model's tag.
+    #: default, Fastly and Cloudflare 16 KiB): past it, object tags collapse into one tag
+    #: per model that every change of such an object purges (``TagCollector.tags``).
     "CACHE_TAG_HEADER_BYTES": 4096,
     #: ``Cache-Control: max-age`` for browsers and ``s-maxage`` for CDNs.
     "BROWSER_MAX_AGE": 0,

@@ -15,8 +15,9 @@ The answer's tags go to the Redis response cache (``cms.api.cache``) and, in the
 header ``CACHE_TAG_HEADER`` names, to the edge: ``xkey`` for Varnish,
 ``Surrogate-Key`` for Fastly, ``Cache-Tag`` for Cloudflare. Past
 ``CACHE_TAG_HEADER_BYTES`` the objects of the model with the most of them are
-replaced by the model's tag, which every change of one of them purges too; then
-scoped list tags by their model's.
+replaced by a tag every change of one of them purges too (``any_object_tag``: the
+model's, or ``publication:any``, since an edit of a DOI leaves ``publication`` out);
+then scoped list tags by their model's.
 """
 
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from graphql import GraphQLList, get_named_type, get_nullable_type
 from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
-from cms.publishing import model_tag, tag_model
+from cms.publishing import any_object_tag, model_tag, tag_model
 
 from .conf import api_setting
 
@@ -72,7 +73,8 @@ class TagCollector:
 
     def tags(self, max_bytes=None, separator=" "):
         """Every tag, sorted; past ``max_bytes`` joined, object tags are collapsed into
-        their model's tag, the model with the most objects first, then scoped list tags.
+        ``any_object_tag`` of their model, the model with the most objects first, then
+        scoped list tags into their model's tag.
 
         A scoped list tag beside its model's tag says nothing more (every change that
         purges it purges the model's tag too), so it is left out.
@@ -89,7 +91,7 @@ class TagCollector:
             if objects:
                 largest = max(objects, key=lambda name: (len(objects[name]), name))
                 del objects[largest]
-                lists.add(largest)
+                lists.add(any_object_tag(largest))
             elif scoped:
                 lists.update(self.scoped[tag] for tag in scoped)
             else:

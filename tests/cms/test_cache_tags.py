@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import cms.api.cache
 from careers.models import StoryPage
 from cms.api.cache import bump_content_generation
 from cms.publishing import browse_list_tag, scoped_list_tag
@@ -387,11 +388,54 @@ def test_the_header_never_exceeds_its_limit_and_collapses_to_list_tags(client, s
     header = get(client, query)["Cache-Tag"]
     assert len(header.encode()) <= 200
     tags = set(header.split(","))
-    # The 46 publications and the browse list became the model's tag (every change that
-    # purges one of them purges it too); the 3 domains still fit.
-    assert "publication" in tags
-    assert not any(tag.startswith("publication:") for tag in tags)
-    assert {tag for tag in full if tag.startswith("researchdomain:")} <= tags
+    # The 46 publications became one tag that every change of one of them purges (not
+    # the model's: a new DOI leaves it out); the browse list and the 3 domains still fit.
+    assert tags == {
+        "publication:any",
+        "publication:browse",
+        *(tag for tag in full if tag.startswith("researchdomain:")),
+    }
+
+
+def test_a_new_doi_reaches_an_answer_naming_too_many_papers_for_their_tags(
+    client, settings, recorded, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Past the limits, the 46 papers' tags collapse into one, in Redis and in the header.
+    A new DOI purges the paper's own tag but not the model's (browse lists ignore it), so
+    that one tag cannot be the model's: the answer would show the old DOI."""
+    monkeypatch.setattr(cms.api.cache, "STORED_TAG_BYTES", 200)
+    settings.CMS_API = {**settings.CMS_API, "CACHE_TAG_HEADER_BYTES": 200}
+    query = "{ publications(first: 100) { edges { node { slug doi } } } }"
+    response = get(client, query)
+    header = set(response["xkey"].split())
+    assert not any(tag.startswith("publication:") and tag[12:].isdigit() for tag in header)
+    assert get_without_sql(client, query)
+    slug = response.json()["data"]["publications"]["edges"][-1]["node"]["slug"]
+    paper = Publication.objects.get(slug=slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        paper.doi = "10.1000/new-doi"
+        paper.save_revision(log_action=False).publish(log_action=False)
+    assert header & set(recorded)  # the edge drops it
+    nodes = get(client, query).json()["data"]["publications"]["edges"]
+    assert nodes[-1]["node"] == {"slug": slug, "doi": "10.1000/new-doi"}
+
+
+def test_a_cached_answer_keeps_no_more_tags_than_its_limit(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An answer naming many objects would otherwise keep every tag in Redis and check
+    each on every hit. Past ``STORED_TAG_BYTES`` they collapse: the answer then depends
+    on every paper, and an edit of another one recomputes it."""
+    monkeypatch.setattr(cms.api.cache, "STORED_TAG_BYTES", len("publication:any"))
+    shown, other = Publication.objects.order_by("pk")[:2]
+    query = f'{{ publication(slug: "{shown.slug}") {{ title domain {{ name }} }} }}'
+    get(client, query)
+    assert get_without_sql(client, query)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.doi = "10.1000/another-paper"
+        other.save_revision(log_action=False).publish(log_action=False)
+    assert not get_without_sql(client, query)
+    assert get_without_sql(client, query)  # kept again
 
 
 def test_an_author_row_saved_and_then_deleted_purges_the_searches(

@@ -51,6 +51,7 @@ def test_publishing_posts_a_signed_payload(endpoint, receiver, django_capture_on
         "tags": [
             "publication",
             f"publication:{quokka.pk}",
+            "publication:any",  # what answers naming too many papers carry instead
             "publication:browse",  # the lists it enters: all papers in browse order…
             f"publication:domain:{quokka.domain_id}",  # …and those of its domain
         ],
@@ -74,7 +75,8 @@ def test_an_edit_carries_only_the_tags_it_purges(
             quokka.save_revision(log_action=False).publish(log_action=False)
     run_worker()
     tags = [json.loads(request["body"])["tags"] for request in receiver.requests]
-    assert tags[1:] == [[f"publication:{quokka.pk}"], ["publication", f"publication:{quokka.pk}"]]
+    own = [f"publication:{quokka.pk}", "publication:any"]
+    assert tags[1:] == [own, ["publication", *own]]
 
 
 def test_a_failing_first_attempt_is_retried_with_backoff(
