@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import override_settings
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -80,10 +81,13 @@ def run_worker():
     )
     due = DBTaskResult.objects.ready().filter(backend_name="webhooks", queue_name="webhooks")
     for _ in range(100):  # bounded: a retry that is always due fails instead of spinning
-        task_result = due.get_locked()
+        # Claimed in a transaction, as the command does (a savepoint inside a test's own).
+        with transaction.atomic():
+            task_result = due.get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
         if task_result is None:
             return
-        task_result.claim(worker.worker_id)
         worker.run_task(task_result)
     pytest.fail("the webhooks queue is still not empty after 100 tasks")
 
