@@ -73,7 +73,8 @@ IMPORT_TIME_TESTS = [
     "tests/cms/test_preview.py",
     "tests/cms/test_visibility.py",
 ]
-#: Seconds a fresh-process session may take before its mutant counts as a hang.
+#: Seconds a fresh-process session (at import, or on PostgreSQL) may take before its
+#: mutant counts as a hang.
 IMPORT_TIME_LIMIT = 1800
 #: mutmut's exit codes: pytest's (0 passed, 1 a test failed, 5 no test) and its timeout.
 TIMEOUT_EXIT_CODE = 36
@@ -249,13 +250,17 @@ def retest_on_postgresql(env, names=None):
                 continue
             command = _fresh_pytest(*listed[name])
             with (LOGS / f"{name}.log").open("w") as log:
-                code = subprocess.run(
-                    command,
-                    cwd=MUTANTS,
-                    env={**on_postgresql, "MUTANT_UNDER_TEST": name},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                ).returncode
+                try:
+                    code = subprocess.run(
+                        command,
+                        cwd=MUTANTS,
+                        env={**on_postgresql, "MUTANT_UNDER_TEST": name},
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        timeout=IMPORT_TIME_LIMIT,
+                    ).returncode
+                except subprocess.TimeoutExpired:  # killed: a hang, as mutmut counts one
+                    code = TIMEOUT_EXIT_CODE
             _record(verdicts, meta, name, code)
     _save(verdicts)
 
