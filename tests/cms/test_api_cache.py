@@ -9,11 +9,14 @@ from datetime import timedelta
 import pytest
 import redis
 import time_machine
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from careers.models import StoryPage
+from cms.api.cache import bump_content_generation
 from research.models import Publication
 from tests.graphql import create_publication
 
@@ -184,6 +187,52 @@ def test_an_expiry_passing_refreshes_cached_answers_with_no_edit_and_no_schedule
     assert connection["totalCount"] == total - 1
     assert len(connection["edges"]) == total - 1
     assert after["Cache-Control"] == "public, max-age=0, s-maxage=60"  # nothing else expires
+
+
+def stored_answers(before=()):
+    """Milliseconds Redis still keeps each answer this process cached (its ``PTTL``; -1
+    for no limit), read back from the test Redis, leaving out the keys in ``before``."""
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    keys = set(server.scan_iter(match=cache.make_key("cms:api:response:*"))) - set(before)
+    return {key: server.pttl(key) for key in keys}
+
+
+def test_an_answer_is_kept_in_redis_no_longer_than_response_cache_seconds(client, settings):
+    settings.CMS_API = {**settings.CMS_API, "RESPONSE_CACHE_SECONDS": 120}
+    before = stored_answers()
+    assert get(client).status_code == 200
+    (kept,) = stored_answers(before).values()
+    assert 110_000 <= kept <= 120_000
+
+
+@pytest.mark.parametrize("model", ["publication", "story"])
+def test_an_answer_showing_content_that_expires_is_kept_and_served_only_until_then(
+    client, django_capture_on_commit_callbacks, model
+):
+    """One item, no list: its own expiry time bounds the answer, in Redis (how long the
+    entry is kept) and when it is read back (it is not served once that time passed)."""
+    expires = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        if model == "publication":
+            item = create_publication("A Paper That Expires", expire_at=expires)
+            query = f'{{ publication(slug: "{item.slug}") {{ title }} }}'
+        else:
+            item = StoryPage.objects.get()
+            item.expire_at = expires
+            item.save_revision(log_action=False).publish(log_action=False)
+            query = f'{{ story(slug: "{item.slug}") {{ title }} }}'
+    with time_machine.travel(expires - timedelta(seconds=30), tick=False):
+        before = stored_answers()
+        assert get(client, query).json()["data"][model]["title"] == item.title
+        (kept,) = stored_answers(before).values()
+        assert 25_000 <= kept <= 30_000
+    bump_content_generation()  # forgotten: the next answer is computed and stored afresh
+    with time_machine.travel(expires - timedelta(milliseconds=500), tick=False):
+        get(client, query)
+        (kept,) = stored_answers(before).values()  # kept a second, not two
+        assert 0 < kept <= 1_000
+    with time_machine.travel(expires + timedelta(seconds=1), tick=False):
+        assert get(client, query).json()["data"][model] is None
 
 
 def test_an_unknown_persisted_query_hash_asks_for_the_query(client):

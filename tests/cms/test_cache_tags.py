@@ -438,6 +438,34 @@ def test_a_cached_answer_keeps_no_more_tags_than_its_limit(
     assert get_without_sql(client, query)  # kept again
 
 
+@pytest.mark.parametrize("spare", [0, -1])
+def test_tags_collapse_only_past_their_limit_to_the_byte(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks, spare
+):
+    """A limit exactly as long as the tags keeps them all, in the header and in Redis; a
+    byte less collapses them. (Collapsed in Redis, the answer depends on every domain:
+    renaming another one recomputes it.)"""
+    shown = Publication.objects.order_by("pk").first()
+    other = ResearchDomain.objects.exclude(pk=shown.domain_id).first()
+    query = f'{{ publication(slug: "{shown.slug}") {{ title domain {{ name }} }} }}'
+    full = get(client, query)["xkey"]
+    assert len(full.split()) == 2
+    monkeypatch.setattr(cms.api.cache, "STORED_TAG_BYTES", len(full) + spare)
+    settings.CMS_API = {**settings.CMS_API, "CACHE_TAG_HEADER_BYTES": len(full) + spare}
+    bump_content_generation()  # computed afresh under the new limits
+    header = get(client, query)["xkey"]
+    assert get_without_sql(client, query)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.name = "Another Domain, Renamed"
+        other.save()
+    if spare == 0:
+        assert header == full
+        assert get_without_sql(client, query)
+    else:
+        assert header != full
+        assert not get_without_sql(client, query)
+
+
 def test_an_author_row_saved_and_then_deleted_purges_the_searches(
     client, content, recorded, django_capture_on_commit_callbacks
 ):
