@@ -1,5 +1,6 @@
 """The public endpoint refuses abuse with clear, coded errors (never a 5xx)."""
 
+import base64
 import json
 import re
 from datetime import date
@@ -228,3 +229,37 @@ def test_graphiql_only_where_the_setting_allows(client, enabled):
         # A client that takes only HTML gets neither GraphiQL nor JSON it cannot read.
         assert response.status_code == 406
         assert codes(response) == ["NOT_ACCEPTABLE"]
+
+
+def estimated_cost(client, query):
+    """The cost the API estimates for ``query``, as its refusal reports it when the
+    budget is 1."""
+    with api_settings(MAX_QUERY_COST=1):
+        response = post_strict(client, {"query": query})
+    assert codes(response) == ["QUERY_TOO_COMPLEX"], response.json()
+    message = response.json()["errors"][0]["message"]
+    return int(re.match(r"The query's estimated cost is (\d+),", message).group(1))
+
+
+LIST = "{ publications%s { edges { node { title authors { name } } } } }"
+
+
+def test_a_page_costs_its_size_whatever_arguments_come_before_it(client):
+    hundred = estimated_cost(client, LIST % "(first: 100)")
+    assert hundred > estimated_cost(client, LIST % "(first: 12)")
+    for arguments in ('(search: "quokka", first: 100)', '(domains: ["applications"], last: 100)'):
+        assert estimated_cost(client, LIST % arguments) == hundred, arguments
+
+
+def test_a_connection_without_a_size_costs_its_default_page(client):
+    assert estimated_cost(client, LIST % "") == estimated_cost(client, LIST % "(first: 12)")
+
+
+def test_nodes_cost_one_object_per_id(client):
+    ids = [base64.b64encode(f"PublicationNode:{pk}".encode()).decode() for pk in (1, 2, 3)]
+    costs = [
+        estimated_cost(client, f"{{ nodes(ids: {json.dumps(ids[:count])}) {{ id }} }}")
+        for count in (1, 2, 3)
+    ]
+    assert costs[0] < costs[1] < costs[2]
+    assert costs[2] - costs[1] == costs[1] - costs[0]
