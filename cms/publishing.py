@@ -153,15 +153,13 @@ def browse_list_tag(model):
 def remember_stored_values(instance, update_fields=None):
     """Before ``instance`` is saved: keep what its row holds now, so the change also
     purges the lists it leaves, and purges less when it writes only fields browse lists
-    ignore. One query, only for a model with scopes or a browse order."""
+    ignore. One query, only for a model with scopes, a browse order or a parent."""
     instance.__dict__.pop(_STORED_BEFORE, None)  # from an earlier save of this instance
     model = tag_model(type(instance))
-    if instance.pk is None:
+    declared = model in _IGNORED_BY_BROWSE_LISTS or model in _LIST_SCOPES
+    if instance.pk is None or not (declared or _parent_keys(type(instance))):
         return
-    if model in _IGNORED_BY_BROWSE_LISTS or _parent_keys(type(instance)):
-        columns = [f.attname for f in type(instance)._meta.concrete_fields if not f.primary_key]
-    else:
-        columns = [type(instance)._meta.get_field(n).attname for n in _LIST_SCOPES.get(model, ())]
+    columns = [f.attname for f in type(instance)._meta.concrete_fields if not f.primary_key]
     if update_fields is not None:
         written = {type(instance)._meta.get_field(name).attname for name in update_fields}
         columns = [column for column in columns if column in written]

@@ -470,7 +470,8 @@ def test_an_author_row_saved_and_then_deleted_purges_the_searches(
     client, content, recorded, django_capture_on_commit_callbacks
 ):
     """An author saved unchanged purges nothing, but deleting that same row afterwards is
-    a change: what it held before the delete does not make it a quiet one."""
+    a change, and so is saving it again: what it held before does not make either one a
+    quiet one."""
     headers = cache_everything(client)
     author = content["first"].authors.get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -478,6 +479,13 @@ def test_an_author_row_saved_and_then_deleted_purges_the_searches(
     check_purged(client, headers, recorded, set())
     with django_capture_on_commit_callbacks(execute=True):
         author.delete()
+    check_purged(client, headers, recorded, {"first", "missing", "search"})
+    # Saved again, the same object is a new row: nothing read before the delete makes it
+    # a quiet save.
+    headers = cache_everything(client)
+    recorded.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        author.save()
     check_purged(client, headers, recorded, {"first", "missing", "search"})
 
 
