@@ -302,3 +302,16 @@ def test_an_answer_for_the_edge_says_when_its_content_was_read(client):
         after = time.time() * 1000
         assert "xkey" in response
         assert before - 1 <= int(response["X-Content-Read-At"]) <= after
+
+
+def test_the_same_variables_in_another_order_are_the_same_cached_answer(
+    client, django_assert_num_queries
+):
+    query = (
+        "query Page($first: Int, $domains: [String!]) "
+        "{ publications(first: $first, domains: $domains) { edges { node { title } } } }"
+    )
+    first = get(client, query, variables={"first": 3, "domains": ["applications"]}).json()
+    with django_assert_num_queries(0):
+        again = get(client, query, variables={"domains": ["applications"], "first": 3})
+    assert again.json() == first
