@@ -466,6 +466,15 @@ def test_tags_collapse_only_past_their_limit_to_the_byte(
         assert not get_without_sql(client, query)
 
 
+def test_a_single_tag_exactly_as_long_as_the_limit_is_kept(client, settings):
+    query = f'{{ publication(slug: "{Publication.objects.first().slug}") {{ title }} }}'
+    full = get(client, query)["xkey"]
+    assert " " not in full
+    settings.CMS_API = {**settings.CMS_API, "CACHE_TAG_HEADER_BYTES": len(full)}
+    bump_content_generation()  # computed afresh under the new limit
+    assert get(client, query)["xkey"] == full
+
+
 def test_an_author_row_saved_and_then_deleted_purges_the_searches(
     client, content, recorded, django_capture_on_commit_callbacks
 ):
