@@ -88,7 +88,7 @@ class VarnishBackend(PurgeBackend):
     a purge by tag leaves open: an answer read before the commit but still on its way
     to Varnish when the purge arrives would be stored after it, and served stale until
     the next one. Varnish keeps no answer whose ``X-Content-Read-At`` (``cms.api.views``)
-    is earlier than the latest purge's moment. The app servers' clocks must agree
+    is not later than the latest purge's moment. The app servers' clocks must agree
     (NTP): an app server ahead of the one that purged by more than an answer takes
     could have its old answer kept."""
 

@@ -85,9 +85,10 @@ sub vcl_backend_response {
     }
     if (beresp.http.X-Content-Read-At
         && std.integer(beresp.http.X-Content-Read-At, 0)
-           < std.integer(var.global_get("content-changed-at"), 0)) {
-        # Maybe the old state: its content was read before the latest purge, which
-        # could not remove it while it was on its way. Delivered to the requests that
+           <= std.integer(var.global_get("content-changed-at"), 0)) {
+        # Maybe the old state: its content was read before the latest purge (or in the
+        # same millisecond: the clocks cannot tell the order), which could not remove
+        # it while it was on its way. Delivered to the requests that
         # waited for it, kept for none: the next request fetches afresh, and those
         # arriving meanwhile wait for that fetch instead of each making one (as
         # hit-for-miss would).
