@@ -259,6 +259,22 @@ COMPUTED_WHILE_CHANGING = {
 }
 
 
+def _start_with_a_held_fetch(edge, origin, answers):
+    """Start ``edge`` and send it a first request, whose fetch ``origin`` holds. Returns
+    the request sender (``get(name)`` keeps its answer in ``answers[name]``) and the
+    first request's thread."""
+
+    def get(name):
+        answers[name] = ask(edge.port, "GET", "/graphql/?query=seed")[2].decode()
+
+    edge.start()
+    _wait_for(lambda: ask(edge.port, "GET", "/healthz")[0] == 200, timeout=30)  # probed
+    first = threading.Thread(target=get, args=("first",))
+    first.start()
+    _wait_for(lambda: origin.fetches == 1, timeout=30)
+    return get, first
+
+
 @pytest.mark.parametrize("computed_while_changing", [False, True])
 @pytest.mark.parametrize("purged_meanwhile", [True, False])
 def test_an_answer_read_before_a_purge_is_not_kept(purged_meanwhile, computed_while_changing):
@@ -272,16 +288,8 @@ def test_an_answer_read_before_a_purge_is_not_kept(purged_meanwhile, computed_wh
     origin = HeldOrigin(**(COMPUTED_WHILE_CHANGING if computed_while_changing else {}))
     edge = Varnish([origin.port])
     answers = {}
-
-    def get(name):
-        answers[name] = ask(edge.port, "GET", "/graphql/?query=seed")[2].decode()
-
     try:
-        edge.start()
-        _wait_for(lambda: ask(edge.port, "GET", "/healthz")[0] == 200, timeout=30)  # probed
-        first = threading.Thread(target=get, args=("first",))
-        first.start()
-        _wait_for(lambda: origin.fetches == 1, timeout=30)
+        get, first = _start_with_a_held_fetch(edge, origin, answers)
         if purged_meanwhile:
             VarnishBackend("edge", {"LOCATION": [edge.url]}).purge({"publication"})
         waiting = threading.Thread(target=get, args=("after the purge",))
@@ -308,16 +316,8 @@ def test_an_answer_read_in_the_millisecond_of_a_purge_is_not_kept():
     origin = HeldOrigin()
     edge = Varnish([origin.port])
     answers = {}
-
-    def get(name):
-        answers[name] = ask(edge.port, "GET", "/graphql/?query=seed")[2].decode()
-
     try:
-        edge.start()
-        _wait_for(lambda: ask(edge.port, "GET", "/healthz")[0] == 200, timeout=30)  # probed
-        first = threading.Thread(target=get, args=("first",))
-        first.start()
-        _wait_for(lambda: origin.fetches == 1, timeout=30)
+        get, first = _start_with_a_held_fetch(edge, origin, answers)
         stamp = {"xkey-purge": "publication", "xkey-changed-at": origin.read_at[0]}
         assert ask(edge.port, "PURGE", "/", headers=stamp)[0] == 200
         origin.release.set()
