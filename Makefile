@@ -13,6 +13,10 @@ PORT ?= 8000
 URL_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled once at install: this machine sets PYTHONDONTWRITEBYTECODE, so otherwise every
+# fresh Python process (a test that starts Django, each import-time mutant of `make
+# mutation`) compiles ~1,800 source files again, about 6 s of CPU.
+export UV_COMPILE_BYTECODE := 1
 # Linux's setsid (absent on macOS, where the children then simply get Ctrl-C too).
 SETSID := $(shell command -v setsid)
 

@@ -341,6 +341,9 @@ def main(args):
         "CMS_TEST_MEDIA_ROOT": str(MUTANTS / "template-media"),
     }
     env.pop("DATABASE_URL", None)  # SQLite: copies of one seeded file
+    # The fresh processes import the project's (mutated) modules: compiled once, not in
+    # each of them (the venv's packages are compiled at install, see the Makefile).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.monotonic()
     print(f"load average at the start: {load_average()}")
     if not args:
