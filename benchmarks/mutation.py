@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,22 +63,30 @@ RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
 #: Tests for mutants of functions that run at import: the committed schema (descriptions,
 #: types, fields), the signal wiring (cache invalidation, webhooks) and the gates the
 #: schema build installs (media, choosers, preview). Fastest first: the run stops at the
-#: first failure.
-#: Run alone first: most import-time mutants change the built schema, and pytest-django
-#: runs tests without a database after all the others (a minute and a half here).
-SCHEMA_TESTS = ["tests/cms/test_schema.py"]
+#: first failure. Most import-time mutants change the built schema, so the committed-SDL
+#: test (no database) runs first; pytest-django would run it after every database test
+#: (a minute and a half), so ``CMS_TESTS_FIRST`` moves it back to the front
+#: (``tests/conftest.py``). One process per mutant: a second stage would pay Django's
+#: start-up again.
+SCHEMA_TEST = "tests/cms/test_schema.py::test_committed_schema_matches_the_code"
 IMPORT_TIME_TESTS = [
+    SCHEMA_TEST,
     "tests/cms/test_cache_invalidation.py",
     "tests/cms/test_webhooks.py",
     "tests/cms/test_public_surface.py",
     "tests/cms/test_preview.py",
     "tests/cms/test_visibility.py",
+    "tests/cms/test_relay_nodes.py",
+    "tests/cms/test_schema.py",
 ]
 #: Seconds a fresh-process session (at import, or on PostgreSQL) may take before its
 #: mutant counts as a hang.
 IMPORT_TIME_LIMIT = 1800
 #: mutmut's exit codes: pytest's (0 passed, 1 a test failed, 5 no test) and its timeout.
 TIMEOUT_EXIT_CODE = 36
+KILLED = 1
+#: pytest's exit code when a test module fails to import (with ``-x``).
+PYTEST_INTERRUPTED = 2
 STATUS = {0: "survived", 1: "killed", 5: "no tests", TIMEOUT_EXIT_CODE: "timeout"}
 #: What a fresh process imports before the first test: Django, the URLconf, the schema.
 IMPORT_PROBE = """
@@ -193,27 +202,33 @@ def retest_import_time(env, names=None, workers=2):
             if names and not any(fnmatch.fnmatch(name, pattern) for pattern in names):
                 continue
             reached = sorted(tests.get(mutant_function(name), ()), key=durations.get)
-            rest = IMPORT_TIME_TESTS + [t for t in reached if t not in IMPORT_TIME_TESTS]
-            jobs.append((meta, name, [SCHEMA_TESTS, rest]))
+            rest = [t for t in reached if t not in IMPORT_TIME_TESTS]
+            jobs.append((meta, name, IMPORT_TIME_TESTS + rest))
     print(f"{len(jobs)} mutants of functions that run at import: each in a fresh process")
     LOGS.mkdir(exist_ok=True)
     verdicts = {}
+    killers = {}  # function → Counter of the tests that killed its mutants
     running = []
     while jobs or running:
         while jobs and len(running) < workers:
-            meta, name, stages = jobs.pop(0)
-            command = _fresh_pytest("--timeout=0", *stages[0])
+            meta, name, tests = jobs.pop(0)
+            # A fresh process costs its Django start-up plus every test before the first
+            # failure: the tests that killed this function's other mutants go first.
+            first = [
+                test for test, _ in killers.get(mutant_function(name), Counter()).most_common()
+            ]
+            first += [SCHEMA_TEST] if SCHEMA_TEST not in first else []
             process = subprocess.Popen(
-                command,
+                _fresh_pytest("--timeout=0", *first, *(t for t in tests if t not in first)),
                 cwd=MUTANTS,
-                env={**env, "MUTANT_UNDER_TEST": name},
-                stdout=(LOGS / f"{name}.log").open("a" if len(stages) == 1 else "w"),
+                env={**env, "MUTANT_UNDER_TEST": name, "CMS_TESTS_FIRST": "\n".join(first)},
+                stdout=(LOGS / f"{name}.log").open("w"),
                 stderr=subprocess.STDOUT,
             )
-            running.append((process, meta, name, stages, time.monotonic()))
+            running.append((process, meta, name, time.monotonic()))
         time.sleep(0.2)
         for job in list(running):
-            process, meta, name, stages, started = job
+            process, meta, name, started = job
             if process.poll() is None and time.monotonic() - started > IMPORT_TIME_LIMIT:
                 process.kill()  # hangs: a timeout, as mutmut counts one
                 process.wait()
@@ -223,11 +238,25 @@ def retest_import_time(env, names=None, workers=2):
             else:
                 code = process.returncode
             running.remove(job)
-            if code == 0 and len(stages) > 1:
-                jobs.insert(0, (meta, name, stages[1:]))  # survived the schema: the rest
-                continue
+            if code == PYTEST_INTERRUPTED and "error during collection" in _log_text(name):
+                code = KILLED  # the mutant breaks the import of the tests: nothing can run
             _record(verdicts, meta, name, code)
+            killer = _first_failure(name)
+            if killer:
+                killers.setdefault(mutant_function(name), Counter())[killer] += 1
     _save(verdicts)
+
+
+def _log_text(name):
+    return (LOGS / f"{name}.log").read_text(errors="replace")
+
+
+def _first_failure(name):
+    """The node id of the test that failed first in a mutant's fresh-process log, if any."""
+    for line in _log_text(name).splitlines():
+        if line.startswith("FAILED "):
+            return line.split()[1]
+    return None
 
 
 def retest_on_postgresql(env, names=None):

@@ -53,11 +53,22 @@ SLOW_TESTS = {
 }
 
 
+#: Tests to run before all others, in this order, one node id per line
+#: (``benchmarks/mutation.py``: the tests that killed a function's other mutants, and the
+#: committed-schema test, which kills most import-time mutants and which pytest-django
+#: would run last, as it needs no database).
+TESTS_FIRST = os.environ.get("CMS_TESTS_FIRST", "").splitlines()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering by database use
 def pytest_collection_modifyitems(items):
     for item in items:
         for prefix, seconds in SLOW_TESTS.items():
             if item.nodeid.startswith(prefix) and not item.get_closest_marker("timeout"):
                 item.add_marker(pytest.mark.timeout(seconds))
+    if TESTS_FIRST:
+        rank = {node_id: index for index, node_id in enumerate(TESTS_FIRST)}
+        items.sort(key=lambda item: rank.get(item.nodeid, len(rank)))
 
 
 @pytest.fixture(scope="session")
