@@ -48,6 +48,7 @@ from mutmut.utils.file_utils import change_cwd
 
 from benchmarks.mutation import (
     MUTANTS,
+    WORKERS,
     equivalent_mutants,
     import_time_functions,
     mutant_function,
@@ -227,7 +228,7 @@ def main(names):
     PytestRunner.run_tests = _run_tests
     started = time.monotonic()
     try:
-        mutmut_main._run(names, None)
+        mutmut_main._run(names, WORKERS)
     except SystemExit as stop:
         if stop.code not in (None, 0):
             raise
