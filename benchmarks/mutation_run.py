@@ -53,6 +53,7 @@ from benchmarks.mutation import (
     import_time_functions,
     mutant_function,
     postgresql_mutants,
+    previous_killers,
 )
 
 #: One JSON object per forked test session (see the module docstring).
@@ -84,19 +85,29 @@ def kill_history():
     return by_function, by_module
 
 
+#: Read once, before the sessions are forked.
+PREVIOUS_KILLERS = previous_killers()
+
+
 def killers_first(mutant_name, tests):
-    """``(tests, k)``: ``tests`` (fastest first) with earlier killers of this function,
-    then of this module, moved to the front, most kills first; ``k`` of them (at most
-    ``KILLERS_ALONE``) are such killers."""
+    """``(tests, k)``: ``tests`` (fastest first) with the test that killed this mutant in
+    an earlier run, then earlier killers of this function, then of this module, moved to
+    the front, most kills first; ``k`` of them (at most ``KILLERS_ALONE``) are such
+    killers."""
     by_function, by_module = kill_history()
     same_function = by_function.get(mutant_function(mutant_name), Counter())
     same_module = by_module.get(module_of(mutant_name), Counter())
+    own = PREVIOUS_KILLERS.get(mutant_name)
     position = {test: index for index, test in enumerate(tests)}
     ordered = sorted(
         tests,
-        key=lambda test: (-same_function[test], -same_module[test], position[test]),
+        key=lambda test: (test != own, -same_function[test], -same_module[test], position[test]),
     )
-    known = sum(1 for test in ordered[:KILLERS_ALONE] if same_function[test] or same_module[test])
+    known = sum(
+        1
+        for test in ordered[:KILLERS_ALONE]
+        if test == own or same_function[test] or same_module[test]
+    )
     return ordered, known
 
 

@@ -48,3 +48,52 @@ def test_every_mutant_re_tested_on_postgresql_names_tests_that_exist():
         for node_id in tests:
             path, _, function = node_id.partition("::")
             assert f"def {function}(" in (ROOT / path).read_text(), node_id
+
+
+def test_each_run_keeps_the_killers_it_found_for_the_next(tmp_path, monkeypatch):
+    """The next run tries a mutant's own killer first; a killer kept for a mutant that now
+    survives would only cost time, one never written would cost every late kill again."""
+    import json
+
+    from benchmarks import mutation, mutation_run
+
+    monkeypatch.setattr(mutation, "KILLERS", tmp_path / "killers.json")
+    monkeypatch.setattr(mutation, "LOGS", tmp_path / "logs")
+    monkeypatch.setattr(mutation_run, "MUTANT_LOG", tmp_path / "mutant-log.jsonl")
+    mutation.KILLERS.write_text(
+        json.dumps({"m.f__mutmut_1": "old::a", "m.f__mutmut_2": "old::b", "m.g__mutmut_9": "t::g"})
+    )
+    mutation_run.MUTANT_LOG.write_text(
+        json.dumps({"mutant": "m.f__mutmut_1", "killer": "t::new", "tests": 1, "cpu": 0.5})
+        + "\n"
+        + json.dumps({"mutant": "m.f__mutmut_2", "killer": None, "tests": 9, "cpu": 4.0})
+        + "\n"
+    )
+    mutation.LOGS.mkdir()
+    (mutation.LOGS / "m.h__mutmut_3.log").write_text("...\nFAILED t::h - AssertionError\n")
+
+    mutation._remember_killers(
+        {"m.f__mutmut_1": "killed", "m.f__mutmut_2": "survived", "m.h__mutmut_3": "killed"}
+    )
+
+    assert json.loads(mutation.KILLERS.read_text()) == {
+        "m.f__mutmut_1": "t::new",  # found again: the newest killer
+        "m.g__mutmut_9": "t::g",  # not run this time: kept
+        "m.h__mutmut_3": "t::h",  # a fresh-process re-test's first failure
+    }
+
+
+def test_a_mutant_is_tried_on_its_own_earlier_killer_first(monkeypatch):
+    from benchmarks import mutation_run
+
+    monkeypatch.setattr(mutation_run, "PREVIOUS_KILLERS", {"cms.x.x_f__mutmut_1": "t::c"})
+    monkeypatch.setattr(mutation_run, "kill_history", lambda: ({}, {}))
+
+    assert mutation_run.killers_first("cms.x.x_f__mutmut_1", ["t::a", "t::b", "t::c"]) == (
+        ["t::c", "t::a", "t::b"],
+        1,
+    )
+    assert mutation_run.killers_first("cms.x.x_f__mutmut_2", ["t::a", "t::b", "t::c"]) == (
+        ["t::a", "t::b", "t::c"],
+        0,
+    )
