@@ -149,17 +149,12 @@ def previous_killers():
 def _remember_killers(status):
     """Merge this run's killers into ``KILLERS``: a killed mutant's killer replaces the
     old one, a surviving mutant's is dropped, the rest (not run) are kept."""
-    from benchmarks.mutation_run import MUTANT_LOG
+    from benchmarks.mutation_run import logged_kills
 
-    found = {}
-    if MUTANT_LOG.exists():
-        for line in MUTANT_LOG.read_text().splitlines():
-            entry = json.loads(line) if line.strip() else {}
-            if entry.get("killer"):
-                found[entry["mutant"]] = entry["killer"]
+    found = dict(logged_kills())
     if LOGS.exists():
         for log in LOGS.glob("*.log"):
-            killer = _first_failure(log.stem)
+            killer = _first_failure(log.read_text(errors="replace"))
             if killer:
                 found[log.stem] = killer
     killers = previous_killers()
@@ -280,22 +275,19 @@ def retest_import_time(env, names=None, workers=2):
             else:
                 code = process.returncode
             running.remove(job)
-            if code == PYTEST_INTERRUPTED and "error during collection" in _log_text(name):
+            log = (LOGS / f"{name}.log").read_text(errors="replace")
+            if code == PYTEST_INTERRUPTED and "error during collection" in log:
                 code = KILLED  # the mutant breaks the import of the tests: nothing can run
             _record(verdicts, meta, name, code)
-            killer = _first_failure(name)
+            killer = _first_failure(log)
             if killer:
                 killers.setdefault(mutant_function(name), Counter())[killer] += 1
     _save(verdicts)
 
 
-def _log_text(name):
-    return (LOGS / f"{name}.log").read_text(errors="replace")
-
-
-def _first_failure(name):
-    """The node id of the test that failed first in a mutant's fresh-process log, if any."""
-    for line in _log_text(name).splitlines():
+def _first_failure(log):
+    """The node id of the test that failed first in a fresh-process log's text, if any."""
+    for line in log.splitlines():
         if line.startswith("FAILED "):
             return line.split()[1]
     return None

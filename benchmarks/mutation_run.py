@@ -69,19 +69,25 @@ def module_of(name):
     return mutant_function(name).rsplit(".", 1)[0]
 
 
+def logged_kills():
+    """``(mutant, killing test id)`` for each killed mutant in ``MUTANT_LOG``, in order."""
+    if not MUTANT_LOG.exists():
+        return
+    for line in MUTANT_LOG.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line being written by another session
+        if entry.get("killer"):
+            yield entry["mutant"], entry["killer"]
+
+
 def kill_history():
     """``(kills by function, kills by module)``: Counters of killing test ids."""
     by_function, by_module = {}, {}
-    if MUTANT_LOG.exists():
-        for line in MUTANT_LOG.read_text().splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line being written by another session
-            if entry.get("killer"):
-                name = entry["mutant"]
-                by_function.setdefault(mutant_function(name), Counter())[entry["killer"]] += 1
-                by_module.setdefault(module_of(name), Counter())[entry["killer"]] += 1
+    for name, killer in logged_kills():
+        by_function.setdefault(mutant_function(name), Counter())[killer] += 1
+        by_module.setdefault(module_of(name), Counter())[killer] += 1
     return by_function, by_module
 
 
