@@ -7,6 +7,10 @@ stored form). Here every page and document link and every embedded image is
 checked against ``cms.visibility``: a public one is rendered with its URL, a
 non-public one loses its tag (the link text stays; no URL, no id).
 
+Every target is named in the answer's cache tags (``note_lookup``), public or not: no
+field is resolved on it, yet unpublishing it, restricting it or making it public again
+changes the HTML.
+
 Grapple's rich text resolvers call ``public_html`` (``cms.api.upstream_patches``).
 The answers are remembered for the request, and ``remember_links`` checks the
 rich text of a whole list of objects at once, so a page of stories costs one
@@ -25,6 +29,7 @@ from wagtail.rich_text.rewriters import extract_attrs
 from cms.visibility import public_objects
 
 from .request_state import request_state
+from .tags import note_lookup
 
 LINK = re.compile(r"<a(\b[^>]*)>(.*?)</a>", re.DOTALL)
 EMBED = re.compile(r"<embed(\b[^>]*)/>")
@@ -73,6 +78,8 @@ def public_source(source, request=None):
     """The stored rich text with non-public links unwrapped and non-public embeds dropped;
     public page and document links already carry their URL."""
     known = remember_links([source], request)
+    for model, pk in _references(source):
+        note_lookup(model, pk)
 
     def target(model, attrs):
         pk = str(attrs.get("id", ""))

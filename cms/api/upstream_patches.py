@@ -27,6 +27,7 @@ from graphql import (
     GraphQLObjectType,
     default_field_resolver,
     get_named_type,
+    get_nullable_type,
 )
 from grapple.registry import registry
 from grapple.types.documents import DocumentObjectType, get_document_type
@@ -186,7 +187,7 @@ def gate_chooser_blocks():
     from wagtail.blocks import PageChooserBlock
     from wagtail.snippets.blocks import SnippetChooserBlock
 
-    from cms.visibility import public_or_none
+    from .visibility import shown_or_none
 
     for block, field in ((PageChooserBlock, "page"), (SnippetChooserBlock, "snippet")):
         block_type = registry.streamfield_blocks.get(block)
@@ -196,7 +197,7 @@ def gate_chooser_blocks():
         setattr(
             block_type,
             f"resolve_{field}",
-            lambda root, info, _resolve=resolve, **kwargs: public_or_none(
+            lambda root, info, _resolve=resolve, **kwargs: shown_or_none(
                 _resolve(root, info, **kwargs)
             ),
         )
@@ -246,14 +247,14 @@ def rebase_media_urls():
 
 def gate_media_fields(graphql_schema):
     """Every field that returns an image or a document passes ``is_public``
-    (``cms.api.visibility.public_value``). Grapple declares such fields on many types
+    (``cms.api.visibility.shown_or_none``). Grapple declares such fields on many types
     (blocks, renditions, model fields through ``GraphQLImage``), so they are found
-    on the built schema by the type they return."""
-    from .visibility import public_value
+    on the built schema by the type they return; none of them is a list."""
+    from .visibility import shown_or_none
 
     def gated(resolve):
         def resolve_public(root, info, **kwargs):
-            return public_value(resolve(root, info, **kwargs))
+            return shown_or_none(resolve(root, info, **kwargs))
 
         return resolve_public
 
@@ -262,12 +263,13 @@ def gate_media_fields(graphql_schema):
         fields = getattr(graphql_type, "fields", None)
         if graphql_type.name.startswith("__") or not isinstance(fields, dict):
             continue
-        for field in fields.values():
+        for name, field in fields.items():
             if get_named_type(field.type).name not in media_names:
                 continue
-            if isinstance(field.type, GraphQLNonNull) and not isinstance(
-                field.type.of_type, GraphQLList
-            ):
+            if isinstance(get_nullable_type(field.type), GraphQLList):
+                # None today: the gate checks one object, and a list must not pass unchecked.
+                raise TypeError(f"{graphql_type.name}.{name} lists images or documents.")
+            if isinstance(field.type, GraphQLNonNull):
                 # A required image (a rendition's `image`) comes from an image already
                 # checked on the way in; null is not an option there.
                 continue

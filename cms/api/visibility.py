@@ -4,6 +4,7 @@
   document chooser, a rendition's image) passes ``is_public``: a private or
   unused file is ``null``, exactly as if it did not exist.
 * Page and snippet choosers in StreamField blocks return only public objects.
+* What is left out is still named in the answer's cache tags (``shown_or_none``).
 * Image and document types lose ``collection`` (collection names, including
   private ones under ``descendants``) and ``tags`` (editors' filing, no content).
 * ``rawValue`` is left out of StreamField blocks: it is Wagtail's stored form,
@@ -16,7 +17,9 @@
 The rules are here; ``cms.api.upstream_patches`` plugs them into grapple's types.
 """
 
-from cms.visibility import is_public, mark_public
+from cms.visibility import is_public
+
+from .tags import note_lookup
 
 #: Fields of grapple's image and document types that the public API leaves out.
 WITHHELD_MEDIA_FIELDS = ("collection", "tags")
@@ -26,15 +29,18 @@ WITHHELD_BLOCK_FIELDS = ("raw_value",)
 WITHHELD_BLOCK_TYPE_FIELDS = {"wagtail.embeds.blocks.EmbedBlock": ("value",)}
 
 
-def public_value(value):
-    """``value`` (one image or document, or a list) with what the public may not see
-    taken out. A module function, not the wrapper that calls it, which is built once
-    when the schema is: mutation testing can only swap in a changed function when it is
-    called."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)) or hasattr(value, "model"):
-        items = list(value)
-        mark_public(items)
-        return [item for item in items if is_public(item)]
-    return value if is_public(value) else None
+def shown_or_none(value):
+    """``value`` (one object, or ``None``) if the public may see it, else ``None``. A
+    module function, not the wrapper that calls it, which is built once when the schema
+    is: mutation testing can only swap in a changed function when it is called."""
+    return value if value is not None and _shown(value) else None
+
+
+def _shown(item):
+    """Whether the public may see ``item``. A hidden one is still named in the answer's
+    cache tags (no field is resolved on it): making it public purges the answer that
+    left it out."""
+    if is_public(item):
+        return True
+    note_lookup(type(item), item.pk)
+    return False

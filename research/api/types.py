@@ -12,7 +12,7 @@ from cms.api.hints import declare, expose_page
 from cms.api.nodes import Node, database_id_field
 from cms.api.prefetch import PrefetchPlan
 from cms.api.request_state import once_per_request
-from cms.api.tags import note_list_tags
+from cms.api.tags import note_list_tags, note_lookup
 from cms.publishing import scoped_list_tag
 from cms.visibility import known_public, public_or_none
 
@@ -183,8 +183,13 @@ class PublicationType(DjangoObjectType):
         return root.url or None
 
     def resolve_pdf_url(root, info):
-        """Only a public PDF (``cms.visibility``): an embargoed or private file has no URL."""
-        pdf = public_or_none(root.pdf) if root.pdf_id else None
+        """Only a public PDF (``cms.visibility``): an embargoed or private file has no URL.
+        The answer names the document either way (no field is resolved on it), so a change
+        of its file or its collection's privacy purges the URL, or brings it."""
+        if not root.pdf_id:
+            return None
+        note_lookup(get_document_model(), root.pdf_id)
+        pdf = public_or_none(root.pdf)
         return absolute_url(pdf.url, info.context) if pdf is not None else None
 
 

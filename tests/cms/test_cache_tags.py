@@ -11,17 +11,20 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
 
 import cms.api.cache
 from careers.models import StoryPage
 from cms.api.cache import bump_content_generation
 from cms.publishing import browse_list_tag, scoped_list_tag
 from research.models import Publication, ResearchDomain
-from tests.graphql import create_publication, create_story
+from tests.graphql import create_portrait, create_publication, create_story
 from tests.purging import RecordingBackend
 
 pytestmark = pytest.mark.django_db
@@ -537,6 +540,116 @@ def test_a_page_looked_up_before_it_exists_is_purged_when_it_is_published(
     assert "page" in recorded
     assert not get_without_sql(client, query)
     assert get(client, query).json()["data"]["page"] == {"title": "Brand New Story"}
+
+
+def test_restricting_a_collection_purges_the_answers_showing_its_images_and_documents(
+    client, recorded, django_capture_on_commit_callbacks
+):
+    """A collection's view restriction hides every image and document in it and in the
+    collections below it: the answers that showed one go, from Redis and at the edge,
+    those that only link to a PDF in their rich text or show its URL too (no field is
+    resolved on the document there); an answer showing an image outside it stays. Lifting
+    the restriction brings the PDF and the body's figure back the same way."""
+    root = Collection.get_first_root_node()
+    with django_capture_on_commit_callbacks(execute=True):
+        private = root.add_child(name="Tagged private")
+        below = private.add_child(name="Tagged private, below")
+        portraits = {"in-private": private, "below-private": below, "outside": root}
+        for name, collection in portraits.items():
+            image = create_portrait(name)
+            image.collection = collection
+            image.save()
+            create_story(f"Story {name}", date=timezone.now().date(), portrait=image)
+        pdf = get_document_model()(title="Tagged PDF", collection=private)
+        pdf.file.save("tagged.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        pdf.save()
+        create_publication("Tagged With PDF", pdf=pdf)
+        link = f'<p><a linktype="document" id="{pdf.pk}">the paper</a></p>'
+        body = [{"type": "paragraph", "value": link}]
+        create_story("Story link", date=timezone.now().date(), body=body)
+        figure = create_portrait("figure")
+        figure.collection = private
+        figure.save()
+        block = {"image": figure.pk, "caption": "", "alt_text": ""}
+        body = [{"type": "image", "value": block}]
+        create_story("Story block", date=timezone.now().date(), body=body)
+    story = '{ story(slug: "story-NAME") { portrait { url } } }'
+    answers = {name: story.replace("NAME", name) for name in portraits}
+    answers["pdf"] = '{ publication(slug: "tagged-with-pdf") { pdfUrl } }'
+    answers["link"] = '{ story(slug: "story-link") { body { ... on RichTextBlock { value } } } }'
+    figures = "body { ... on ImageWithCaptionBlock { image { url } } }"
+    answers["block"] = '{ story(slug: "story-block") { ' + figures + " } }"
+
+    headers = {}
+    for name, query in answers.items():
+        with django_capture_on_commit_callbacks(execute=True):  # as the request commits
+            get(client, query)  # makes the image's rendition: a change, so not cached yet
+        response = get(client, query)
+        headers[name] = set(response["xkey"].split())
+        assert get_without_sql(client, query)
+    visible = {name: str(get(client, query).json()["data"]) for name, query in answers.items()}
+    assert "None" not in "".join(visible.values()) and "href" in visible["link"]
+    recorded.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = CollectionViewRestriction.objects.create(
+            collection=private, restriction_type="password", password="x"
+        )
+
+    expected = {"in-private", "below-private", "pdf", "link", "block"}
+    from_redis = {name for name, query in answers.items() if not get_without_sql(client, query)}
+    at_the_edge = {name for name, tags in headers.items() if tags & set(recorded)}
+    assert (from_redis, at_the_edge) == (expected, expected)
+    hidden = {name: str(get(client, query).json()["data"]) for name, query in answers.items()}
+    assert [name for name in answers if hidden[name] != visible[name]] == sorted(
+        expected, key=list(answers).index
+    )
+    assert "href" not in hidden["link"]
+
+    # Lifted: the answers that left the PDF or the figure out go, and show them again.
+    brought_back = {"pdf", "link", "block"}
+    headers = {name: set(get(client, answers[name])["xkey"].split()) for name in brought_back}
+    recorded.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    from_redis = {name for name in brought_back if not get_without_sql(client, answers[name])}
+    at_the_edge = {name for name, tags in headers.items() if tags & set(recorded)}
+    assert (from_redis, at_the_edge) == (brought_back, brought_back)
+    assert {name: str(get(client, answers[name]).json()["data"]) for name in brought_back} == {
+        name: visible[name] for name in brought_back
+    }
+
+
+def reads_before_writing(model, save):
+    """How many times ``save()`` read ``model``'s row before writing it."""
+    table = model._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        save()
+    statements = [query["sql"] for query in queries]
+    write = next(
+        position
+        for position, sql in enumerate(statements)
+        if sql.startswith((f'INSERT INTO "{table}"', f'UPDATE "{table}"'))
+    )
+    return sum(
+        sql.startswith("SELECT") and f'FROM "{table}" WHERE "{table}"."id"' in sql
+        for sql in statements[:write]
+    )
+
+
+def test_a_save_reads_the_stored_row_only_where_a_list_needs_what_it_held():
+    """Telling what a save changed costs a query before it: paid by a model whose lists
+    are scoped or in browse order (a paper), for a row that exists; never by a model
+    whose lists need nothing of the kind (a person), nor for a new row."""
+    person = Person.objects.create(name="Read Person", slug="read-person")
+    person.name = "Renamed Person"
+    assert reads_before_writing(Person, person.save) == 0
+    paper = Publication(
+        title="Read Paper", domain=ResearchDomain.objects.first(), year=2020, live=False
+    )
+    assert reads_before_writing(Publication, paper.save) == 0
+    paper.title = "Read Paper, Renamed"
+    assert reads_before_writing(Publication, paper.save) == 1
 
 
 def test_a_list_tag_is_refused_for_a_scope_or_browse_order_that_no_change_purges():
