@@ -203,7 +203,7 @@ def _scoped_tags(instance):
     return tuple(dict.fromkeys(tags))
 
 
-def tags_of_change(instance, whole=False):
+def tags_of_change(instance, *, whole):
     """What a saved or deleted ``instance`` purges: its own tag, its model's list, the
     narrower lists it was and is in, and for a view restriction whatever it hides or
     shows; for an edit of fields browse lists ignore, less (``browse_lists_ignore``).

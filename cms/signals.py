@@ -89,7 +89,7 @@ def tags_purged_for(instance):
     return tags_of_change(instance, whole=True)
 
 
-def remember_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+def remember_before_save(sender, instance, raw, update_fields, **kwargs):
     """A change purges the scoped lists its object leaves, and an edit of fields browse
     lists ignore purges less: read the row before the save."""
     if not raw and is_content_model(sender):
@@ -123,7 +123,7 @@ def webhook_on_delete(sender, instance, **kwargs):
         webhooks.emit(WebhookEvent.DELETE, instance, tags_purged_for(instance))
 
 
-def webhook_on_snippet_save(sender, instance, raw=False, **kwargs):
+def webhook_on_snippet_save(sender, instance, raw, **kwargs):
     """Snippets without drafts are published by saving them."""
     if not raw and _is_snippet(sender) and not isinstance(instance, DraftStateMixin):
         webhooks.emit(WebhookEvent.PUBLISH, instance, tags_purged_for(instance))

@@ -52,7 +52,7 @@ def describe(instance, tags):
         "slug": getattr(instance, "slug", None),
         "url_path": path,
         "title": str(instance),
-        "tags": sorted(tags),
+        "tags": sorted(set(tags)),  # each once, however many changes purged it
     }
 
 

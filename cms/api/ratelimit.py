@@ -52,7 +52,7 @@ def api_limiter():
     )
 
 
-def retry_after(request, operations=1):
+def retry_after(request, operations):
     """Charge ``operations`` to the client; return the seconds to wait when over the
     limit (nothing charged), else ``None``."""
     if not api_setting("RATE_LIMIT_REQUESTS"):

@@ -4,7 +4,7 @@ import hashlib
 import json
 import re
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import redis
@@ -16,7 +16,12 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from careers.models import StoryPage
-from cms.api.cache import bump_content_generation
+from cms.api.cache import (
+    CHANGES_KEY,
+    GENERATION_KEY,
+    TAG_PREFIX,
+    bump_content_generation,
+)
 from research.models import Publication
 from tests.graphql import create_publication
 
@@ -315,3 +320,68 @@ def test_the_same_variables_in_another_order_are_the_same_cached_answer(
     with django_assert_num_queries(0):
         again = get(client, query, variables={"domains": ["applications"], "first": 3})
     assert again.json() == first
+
+
+def test_the_versions_answers_are_stored_against_never_expire(client, settings):
+    """An answer, and a cursor's remembered position, stay valid for as long as nothing
+    they were built from changes: the versions they remember must not lapse with the
+    cache's default timeout, which would start them afresh and drop both."""
+    assert get(client).status_code == 200
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    versions = [
+        *server.scan_iter(match=cache.make_key(TAG_PREFIX + "*")),
+        cache.make_key(GENERATION_KEY),
+        cache.make_key(CHANGES_KEY),
+    ]
+    assert len(versions) >= 3
+    assert {key: server.pttl(key) for key in versions} == dict.fromkeys(versions, -1)
+
+
+STORY_PAGE = """
+query($after: String) {
+  stories(first: 1, after: $after) { startPosition edges { cursor node { title } } }
+}
+"""
+
+
+def test_a_cursor_from_before_the_cache_was_emptied_counts_its_position_afresh(
+    client, django_capture_on_commit_callbacks
+):
+    """An emptied Redis (flushed, restarted, evicted) starts every version afresh from the
+    clock in milliseconds, never at a value an earlier counter held, even within the same
+    second: a cursor issued before cannot pass off its remembered position as current."""
+    from tests.conftest import clear_cache
+    from tests.graphql import create_story
+
+    # Within one second of a clock: fresh versions in whole seconds would repeat.
+    with time_machine.travel(timezone.now().replace(microsecond=0), tick=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            for day in (1, 2):
+                create_story(f"Older Story {day}", date=date(2001, 1, day))
+        first = get(client, STORY_PAGE).json()["data"]["stories"]
+        assert first["startPosition"] == 1
+        clear_cache()
+        with django_capture_on_commit_callbacks(execute=True):  # a story before the cursor
+            create_story("Newest Story", date=date(2099, 1, 1))
+        after = first["edges"][0]["cursor"]
+        second = get(client, STORY_PAGE, variables={"after": after}).json()["data"]["stories"]
+    assert second["startPosition"] == 3  # the newest, the cursor's, then this one
+
+
+def test_each_operation_of_a_document_is_a_cached_answer_of_its_own(
+    client, django_assert_num_queries
+):
+    document = (
+        "query Titles { publications(first: 2) { edges { node { title } } } } "
+        "query Count { publications { totalCount } }"
+    )
+
+    def run(operation):
+        params = {"query": document, "operationName": operation}
+        response = client.get(ENDPOINT, params, HTTP_ACCEPT="application/json")
+        return response.json()["data"]["publications"]
+
+    titles, count = run("Titles"), run("Count")
+    assert list(titles) == ["edges"] and list(count) == ["totalCount"]
+    with django_assert_num_queries(0):
+        assert (run("Titles"), run("Count")) == (titles, count)

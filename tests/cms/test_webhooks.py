@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cms.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from cms.webhooks import retry_delay
-from research.models import Publication
+from research.models import Publication, ResearchDomain
 from tests.graphql import create_publication
 from tests.webhooks import publish_new, run_worker, webhook_settings
 
@@ -202,6 +202,24 @@ def test_a_take_down_reaches_an_endpoint_subscribed_to_unpublish(
         ("unpublish", "careers.storypage", story.pk),
         ("unpublish", "research.publication", quokka.pk),
     ]
+
+
+def test_saving_a_snippet_without_drafts_publishes_it(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    """A research domain has no drafts: the editor's save is its publish, and a frontend
+    hears of it as one, with what the save purged (the domain's lists and the papers'
+    answers naming it)."""
+    domain = ResearchDomain.objects.get(slug="applications")
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.name = "Applied Research"
+        domain.save()
+    run_worker()
+    payloads = [json.loads(request["body"]) for request in receiver.requests]
+    assert [(p["event"], p["model"], p["id"], p["title"]) for p in payloads] == [
+        ("publish", "research.researchdomain", domain.pk, "Applied Research")
+    ]
+    assert {"researchdomain", f"researchdomain:{domain.pk}"} <= set(payloads[0]["tags"])
 
 
 def test_inactive_endpoints_get_nothing(endpoint, receiver, django_capture_on_commit_callbacks):
