@@ -66,8 +66,9 @@ RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
 
 
 #: Tests for mutants of functions that run at import: the committed schema (descriptions,
-#: types, fields), the signal wiring (cache invalidation, webhooks) and the gates the
-#: schema build installs (media, choosers, preview). Fastest first: the run stops at the
+#: types, fields), the signal wiring (cache invalidation, webhooks), the gates the
+#: schema build installs (media, choosers, preview) and the list sizes types declare
+#: for the cost estimate (limits). Fastest first: the run stops at the
 #: first failure. Most import-time mutants change the built schema, so the committed-SDL
 #: test (no database) runs first; pytest-django would run it after every database test
 #: (a minute and a half), so ``CMS_TESTS_FIRST`` moves it back to the front
@@ -83,6 +84,7 @@ IMPORT_TIME_TESTS = [
     "tests/cms/test_visibility.py",
     "tests/cms/test_relay_nodes.py",
     "tests/cms/test_schema.py",
+    "tests/cms/test_api_limits.py",
 ]
 #: Test sessions at once: twice the cores. Many tests wait on a clock (webhook time-outs,
 #: rate-limit windows, a private Redis starting), and with one session per core the

@@ -36,7 +36,7 @@ WAGTAIL_CONTENT_APPS = ("wagtailcore", "wagtailimages", "wagtaildocs", "taggit")
 
 
 def content_apps():
-    return (*WAGTAIL_CONTENT_APPS, *getattr(settings, "CMS_CONTENT_APPS", ()))
+    return (*WAGTAIL_CONTENT_APPS, *settings.CMS_CONTENT_APPS)
 
 
 def is_content_model(model):

@@ -132,13 +132,15 @@ def webhook_on_snippet_save(sender, instance, raw, **kwargs):
 def connect():
     # One path for every change: publishing, unpublishing and scheduling save the object's
     # row, so ``post_save`` covers them (Wagtail's publish signals would report them twice).
-    pre_save.connect(remember_before_save, dispatch_uid="cms-publishing-before-save")
-    post_save.connect(report_change, dispatch_uid="cms-publishing-save")
-    post_delete.connect(report_delete, dispatch_uid="cms-publishing-delete")
-    published.connect(webhook_on_publish, dispatch_uid="cms-webhooks-publish")
-    unpublished.connect(webhook_on_unpublish, dispatch_uid="cms-webhooks-unpublish")
-    post_delete.connect(webhook_on_delete, dispatch_uid="cms-webhooks-delete")
-    post_save.connect(webhook_on_snippet_save, dispatch_uid="cms-webhooks-snippet-save")
+    # No dispatch_uid: Django knows a receiver by the function itself, so connecting again
+    # never adds it twice.
+    pre_save.connect(remember_before_save)
+    post_save.connect(report_change)
+    post_delete.connect(report_delete)
+    published.connect(webhook_on_publish)
+    unpublished.connect(webhook_on_unpublish)
+    post_delete.connect(webhook_on_delete)
+    post_save.connect(webhook_on_snippet_save)
     # Every content app must be installed: a typo would silently stop invalidation.
     for label in content_apps():
         apps.get_app_config(label)

@@ -68,8 +68,8 @@ def tag_key(tag):
 
 
 def subscribe():
-    content_changed.connect(_on_content_changed, dispatch_uid="cms-api-cache-changed")
-    changes_committed.connect(_on_changes_committed, dispatch_uid="cms-api-cache-committed")
+    content_changed.connect(_on_content_changed)
+    changes_committed.connect(_on_changes_committed)
 
 
 def _on_content_changed(tags=(), **kwargs):

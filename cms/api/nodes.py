@@ -117,12 +117,12 @@ def register_node(model, graphene_type=None, *, prefetch=None, after=None):
     ``prefetch`` defaults to what the type (or the page model) declares
     (``cms.api.hints``).
     """
+    if graphene_type is not None and Node not in graphene_type._meta.interfaces:
+        raise TypeError(f"{graphene_type.__name__} must implement cms.api.nodes.Node.")
     if prefetch is None:
         prefetch = partial(prefetched, graphene_type or model)
     _LOADERS[model] = (prefetch, after)
     if graphene_type is not None:
-        if Node not in graphene_type._meta.interfaces:
-            raise TypeError(f"{graphene_type.__name__} must implement cms.api.nodes.Node.")
         NODE_TYPES[model] = graphene_type
         _add_kind(graphene_type._meta.name, model, lambda: public_objects(model))
 
@@ -164,10 +164,8 @@ def implement_node_types():
     from grapple.types.images import get_image_type, get_rendition_type
     from grapple.types.pages import Page as FallbackPageType
 
-    page_types = {}
     for model, page_type in registry.pages.items():
         _make_node(page_type)
-        page_types[page_type._meta.name] = model
         _add_kind(page_type._meta.name, model, _public_pages_of(model))
     _make_node(FallbackPageType)
     own_type = set(registry.pages)

@@ -12,7 +12,6 @@ from grapple.registry import registry
 from wagtail.documents import get_document_model
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page
 
 from cms.preview import (
     InvalidPreviewToken,
@@ -88,11 +87,9 @@ def preview_type_of(instance):
 
 
 def preview_query():
-    page_types = tuple(
-        node
-        for model, node in registry.pages.items()
-        if isinstance(model, type) and issubclass(model, Page) and model is not Page
-    )
+    # Grapple registers every page model but Wagtail's own Page, whose drafts have no
+    # preview of their own.
+    page_types = tuple(registry.pages.values())
 
     class PreviewContent(graphene.Union):
         """Anything an editor can preview: a page, or a snippet with drafts and previews."""

@@ -251,6 +251,13 @@ def test_a_page_costs_its_size_whatever_arguments_come_before_it(client):
         assert estimated_cost(client, LIST % arguments) == hundred, arguments
 
 
+def test_a_page_costs_one_per_field_of_each_of_its_items(client):
+    # 1 for the connection, then for each of the page's 100 items its edge, its node and
+    # its title: the edges are the page itself, not a list inside each item.
+    page = "{ publications(first: 100) { edges { node { title } } } }"
+    assert estimated_cost(client, page) == 1 + 100 * 3
+
+
 def test_a_connection_without_a_size_costs_its_default_page(client):
     assert estimated_cost(client, LIST % "") == estimated_cost(client, LIST % "(first: 12)")
 

@@ -20,9 +20,10 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 import cms.api.cache
+import cms.publishing
 from careers.models import StoryPage
 from cms.api.cache import bump_content_generation
-from cms.publishing import browse_list_tag, scoped_list_tag
+from cms.publishing import browse_list_tag, scope_lists, scoped_list_tag, tags_of_change
 from research.models import Publication, ResearchDomain
 from tests.graphql import create_portrait, create_publication, create_story
 from tests.purging import RecordingBackend
@@ -666,3 +667,20 @@ def test_a_list_tag_is_refused_for_a_scope_or_browse_order_that_no_change_purges
     assert browse_list_tag(Publication) == "publication:browse"
     with pytest.raises(LookupError, match=r"^Lists of person declare no browse order\.$"):
         browse_list_tag(Person)
+
+
+def test_a_model_may_scope_its_lists_by_several_fields(monkeypatch):
+    # Given: papers' lists scoped by domain (research/apps.py), and an app that scopes
+    # them by year as well (a list of one year's papers).
+    monkeypatch.setattr(cms.publishing, "_LIST_SCOPES", dict(cms.publishing._LIST_SCOPES))
+    scope_lists(Publication, "year")
+
+    # Then: both scopes tag lists; the second declaration did not replace the first.
+    assert scoped_list_tag(Publication, "year", 2023) == "publication:year:2023"
+    assert scoped_list_tag(Publication, "domain", 7) == "publication:domain:7"
+    # And: a new paper purges the lists of its domain and of its year.
+    domain = ResearchDomain.objects.first()
+    paper = Publication.objects.create(title="Scoped twice", domain=domain, year=2019, live=False)
+    tags = tags_of_change(paper, whole=True)
+    assert f"publication:domain:{domain.pk}" in tags
+    assert "publication:year:2019" in tags

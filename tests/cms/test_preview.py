@@ -292,6 +292,7 @@ def test_preview_status_refuses_a_tampered_token(client, editor_client):
     token = publication_token(editor_client)
     body = gql(client, PREVIEW_STATUS, {"t": token[:-2] + ("AA" if token[-2:] != "AA" else "BB")})
     assert error_codes(body) == ["FORBIDDEN"]
+    assert body["errors"][0]["message"] == "This preview token is not valid."
     assert body["data"] is None
 
 

@@ -14,6 +14,7 @@ collection or used only by hidden content. None may come back, under any type na
 import base64
 from datetime import date
 
+import graphene
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from careers.models import StoryPage
+from cms.api import nodes as node_registry
 from cms.api.cache import bump_content_generation
 from home.models import HomePage, Organization, Person, Team
 from research.models import Publication, ResearchDomain
@@ -166,6 +168,24 @@ def test_a_page_is_a_node_through_the_page_interface(client):
     }
 
 
+def test_a_plain_page_under_the_tree_root_is_a_node_and_the_root_is_not(client):
+    # Given: a published plain Wagtail page right under the tree root, where another
+    # site's root page would live (depth 2; the site's own pages are deeper).
+    root = Page.get_first_root_node()
+    top = root.add_child(instance=Page(title="Another site", slug="another-site"))
+    top.save_revision(log_action=False).publish(log_action=False)
+
+    # Then: its global id finds it, as grapple's fallback `Page` type.
+    query = NODE % "... on PageInterface { title }"
+    assert data_of(gql(client, query, {"id": global_id(top, "Page")}))["node"] == {
+        "__typename": "Page",
+        "id": global_id(top, "Page"),
+        "title": "Another site",
+    }
+    # And: the tree root (live, but no page of any site) is never a node.
+    assert data_of(gql(client, query, {"id": global_id(root, "Page")}))["node"] is None
+
+
 def test_page_arguments_take_a_global_id_or_a_database_id(client):
     careers = data_of(gql(client, '{ page(urlPath: "/careers/") { id databaseId } }'))["page"]
     for value in (careers["id"], str(careers["databaseId"])):
@@ -185,6 +205,15 @@ def test_page_arguments_take_a_global_id_or_a_database_id(client):
     assert_bad_user_input(
         gql(client, "query($id: ID) { page(id: $id) { url } }", {"id": publication}), "id"
     )
+
+
+def test_registering_a_type_that_is_no_node_fails_at_start_up_and_changes_nothing():
+    not_a_node = type("NotANode", (graphene.ObjectType,), {"name": graphene.String()})
+    loaders, types = dict(node_registry._LOADERS), dict(node_registry.NODE_TYPES)
+    with pytest.raises(TypeError, match=r"^NotANode must implement cms\.api\.nodes\.Node\.$"):
+        node_registry.register_node(Organization, not_a_node)
+    assert loaders == node_registry._LOADERS
+    assert types == node_registry.NODE_TYPES
 
 
 # --- The gate --------------------------------------------------------------------------
