@@ -126,7 +126,7 @@ bench-edge: install
 soak: install
 	$(PY) -m benchmarks.soak
 
-## Mutation testing of the public-visibility and cost modules (benchmarks/mutation.py, ~1 h).
+## Mutation testing of the public-visibility and cost modules (benchmarks/mutation.py, about 20 minutes).
 mutation: install
 	$(PY) -m benchmarks.mutation
 
