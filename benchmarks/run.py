@@ -157,7 +157,7 @@ def deep_cursor(position):
         .values_list("sort_title", "id")[position - 1]
     )
     outside = (
-        Publication.objects.live_by_flag_only()
+        Publication.objects.live_by_flag_only(timezone.now())
         .filter(Q(sort_title__lt=title) | Q(sort_title=title, id__lte=pk))
         .count()
     )
