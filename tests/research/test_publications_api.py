@@ -352,22 +352,32 @@ def test_last_without_before_returns_the_end_of_the_list(client):
     assert connection["pageInfo"]["hasPreviousPage"] is True
 
 
-def test_paging_back_from_a_forward_cursor_reports_exact_positions(client):
-    # Given: three pages walked forward, whose cursors remember their rows' positions.
-    expected = expected_ids("TITLE")
+@pytest.mark.parametrize(
+    "variables",
+    [{}, {"search": "scale", "sort": "TITLE"}],
+    ids=["positions from the maintained counts", "positions from the cursor, in a search"],
+)
+def test_paging_back_from_a_forward_cursor_reports_exact_positions(client, variables):
+    # Given: three pages walked forward, whose cursors remember their rows' positions
+    # (a list without a search knows them from its maintained counts; a search sorted
+    # A-Z from the index each cursor carries).
     page = None
-    cursors = []
+    cursors, walked = [], []
     for _ in range(3):
         after = page["pageInfo"]["endCursor"] if page else None
-        page = publications(client, first=5, after=after)
+        page = publications(client, first=3, after=after, **variables)
         cursors += [edge["cursor"] for edge in page["edges"]]
+        walked += ids(page)
+    assert len(walked) == 9
+    if not variables:
+        assert walked == expected_ids("TITLE")[:9]
 
     # When: paging back (last/before) from a cursor; Then: the rows just before it, at
     # their exact positions, also where fewer than `last` rows are left before it.
-    for index in (10, 5, 2, 1):
-        back = publications(client, last=5, before=cursors[index])
-        first_index = max(index - 5, 0)
-        assert ids(back) == expected[first_index:index]
+    for index in (6, 3, 2, 1):
+        back = publications(client, last=3, before=cursors[index], **variables)
+        first_index = max(index - 3, 0)
+        assert ids(back) == walked[first_index:index]
         assert (back["startPosition"], back["endPosition"]) == (first_index + 1, index)
         assert back["pageInfo"]["hasPreviousPage"] is (first_index > 0)
         assert back["pageInfo"]["hasNextPage"] is True
