@@ -87,8 +87,8 @@ def preview_type_of(instance):
 
 
 def preview_query():
-    # Grapple registers every page model but Wagtail's own Page, whose drafts have no
-    # preview of their own.
+    # Grapple's page registry holds the project's page models only: Wagtail's own Page
+    # is its fallback type, never a key.
     page_types = tuple(registry.pages.values())
 
     class PreviewContent(graphene.Union):

@@ -353,11 +353,11 @@ def test_last_without_before_returns_the_end_of_the_list(client):
 
 
 @pytest.mark.parametrize(
-    "variables",
-    [{}, {"search": "scale", "sort": "TITLE"}],
+    ("variables", "size"),
+    [({}, 5), ({"search": "scale", "sort": "TITLE"}, 3)],
     ids=["positions from the maintained counts", "positions from the cursor, in a search"],
 )
-def test_paging_back_from_a_forward_cursor_reports_exact_positions(client, variables):
+def test_paging_back_from_a_forward_cursor_reports_exact_positions(client, variables, size):
     # Given: three pages walked forward, whose cursors remember their rows' positions
     # (a list without a search knows them from its maintained counts; a search sorted
     # A-Z from the index each cursor carries).
@@ -365,18 +365,18 @@ def test_paging_back_from_a_forward_cursor_reports_exact_positions(client, varia
     cursors, walked = [], []
     for _ in range(3):
         after = page["pageInfo"]["endCursor"] if page else None
-        page = publications(client, first=3, after=after, **variables)
+        page = publications(client, first=size, after=after, **variables)
         cursors += [edge["cursor"] for edge in page["edges"]]
         walked += ids(page)
-    assert len(walked) == 9
+    assert len(walked) == 3 * size
     if not variables:
-        assert walked == expected_ids("TITLE")[:9]
+        assert walked == expected_ids("TITLE")[: 3 * size]
 
     # When: paging back (last/before) from a cursor; Then: the rows just before it, at
     # their exact positions, also where fewer than `last` rows are left before it.
-    for index in (6, 3, 2, 1):
-        back = publications(client, last=3, before=cursors[index], **variables)
-        first_index = max(index - 3, 0)
+    for index in (2 * size, size, 2, 1):
+        back = publications(client, last=size, before=cursors[index], **variables)
+        first_index = max(index - size, 0)
         assert ids(back) == walked[first_index:index]
         assert (back["startPosition"], back["endPosition"]) == (first_index + 1, index)
         assert back["pageInfo"]["hasPreviousPage"] is (first_index > 0)
