@@ -28,6 +28,7 @@ from graphql import ExecutionResult, execute
 
 from .conf import api_setting
 from .errors import APIError, ErrorCode
+from .execution import PlainFieldExecutionContext
 from .tags import TagMiddleware
 
 #: SQLSTATE of a statement PostgreSQL cancelled (here: past ``statement_timeout``).
@@ -72,6 +73,21 @@ class DeadlineMiddleware:
             if statement_cancelled(error):
                 raise _OutOfTime from error
             raise
+
+    def plain_reader(self, read, schema, parent_type, field_name, field):
+        """``resolve`` for a plain field (``cms.api.execution``)."""
+
+        def read_before_deadline(root, attname, default):
+            if time.monotonic() > self.deadline:
+                raise _OutOfTime
+            try:
+                return read(root, attname, default)
+            except DatabaseError as error:
+                if statement_cancelled(error):
+                    raise _OutOfTime from error
+                raise
+
+        return read_before_deadline
 
 
 class StatementTimeout:
@@ -150,6 +166,7 @@ def run_within_budget(schema, document, *, request, variable_values, operation_n
                 variable_values=variable_values,
                 operation_name=operation_name,
                 middleware=[DeadlineMiddleware(_deadline(request)), TagMiddleware()],
+                execution_context_class=PlainFieldExecutionContext,
             )
     except _OutOfTime:
         return _timed_out()

@@ -148,10 +148,27 @@ class TagMiddleware:
                 collector.add_object(root)
             listed = _listed.get((info.parent_type.name, info.field_name), _UNSEEN)
             if listed is _UNSEEN:
-                listed = _listed_model(info.parent_type, info.field_name, info)
+                listed = _listed_model(
+                    info.schema, info.parent_type, info.field_name, info.return_type
+                )
             if listed is not None and (listed[1] or result is None):
                 collector.lists.add(listed[0])
         return result
+
+    def plain_reader(self, read, schema, parent_type, field_name, field):
+        """``resolve`` for a plain field (``cms.api.execution``): tags the object read; a
+        field that lists a model's objects takes the whole path."""
+        if _listed_model(schema, parent_type, field_name, field.type) is not None:
+            return None
+
+        def read_and_tag(root, attname, default):
+            value = read(root, attname, default)
+            collector = _collector.get()
+            if collector is not None and root is not collector._last and isinstance(root, Model):
+                collector.add_object(root)
+            return value
+
+        return read_and_tag
 
 
 _UNSEEN = object()
@@ -160,14 +177,14 @@ _UNSEEN = object()
 _listed = {}
 
 
-def _listed_model(parent_type, field_name, info):
+def _listed_model(schema, parent_type, field_name, return_type):
     """``(model tag, is a list)`` for a field whose answer depends on which objects of a
     model are public (a list anywhere, or an object looked up at the root); else None."""
     key = (parent_type.name, field_name)
     if key not in _listed:
-        model = _model_of(info.return_type)
-        is_list = _is_list(info.return_type)
-        at_root = parent_type is info.schema.query_type
+        model = _model_of(return_type)
+        is_list = _is_list(return_type)
+        at_root = parent_type is schema.query_type
         if model is None or _inside_its_parent(model) or not (is_list or at_root):
             _listed[key] = None
         else:

@@ -1,0 +1,195 @@
+"""Plain fields take a short path through execution (``cms.api.execution``) and answer
+exactly what graphql-core's own execution answers: values, nulls, errors with their
+paths, and what each middleware sees. The API's own answers are checked end to end by
+every other API test; here a small schema reaches the corners no content does (a null
+in a non-null field, a value the scalar refuses, a property that raises)."""
+
+import graphene
+import pytest
+from graphql import ExecutionContext, execute, parse
+
+from cms.api.execution import PlainFieldExecutionContext
+
+
+class Record:
+    """What a resolver hands on: attributes, one of which raises when read."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    @property
+    def broken(self):
+        raise ValueError("the disk said no")
+
+
+class Author(graphene.ObjectType):
+    name = graphene.String(required=True)
+
+
+class Paper(graphene.ObjectType):
+    title = graphene.String(required=True)
+    venue = graphene.String()
+    year = graphene.Int()
+    broken = graphene.String()
+    required_but_missing = graphene.String(required=True)
+    label = graphene.String(default_value="untitled")
+    lead = graphene.Field(Author)
+    authors = graphene.List(graphene.NonNull(Author), required=True)
+    shouted = graphene.String()
+    excerpt = graphene.String(words=graphene.Int())
+
+    def resolve_shouted(root, info):
+        return root.title.upper()
+
+    def resolve_excerpt(root, info, words=1):
+        return " ".join(root.title.split()[:words])
+
+
+class Query(graphene.ObjectType):
+    papers = graphene.List(Paper)
+    paper_as_dict = graphene.Field(Paper)
+
+    def resolve_papers(root, info):
+        return [
+            Record(
+                title="A Cloud-Compatible Store",
+                venue=None,
+                year=2023,
+                required_but_missing=None,
+                lead=Record(name="Ada"),
+                authors=[Record(name="Ada"), {"name": "Grace"}],
+            ),
+            Record(
+                title="Above the Clouds",
+                venue="SOSP",
+                year=2**40,  # more than GraphQL's Int holds
+                required_but_missing="here",
+                label="set",
+                lead=None,
+                authors=[],
+            ),
+        ]
+
+    def resolve_paper_as_dict(root, info):
+        return {"title": "From a dict", "year": 1999, "authors": [{"name": "Edsger"}]}
+
+
+SCHEMA = graphene.Schema(query=Query).graphql_schema
+
+DOCUMENTS = {
+    "leaves": "{ papers { title venue year label shouted excerpt(words: 2) } }",
+    "objects and lists": "{ papers { lead { name } authors { name } } }",
+    "a property that raises": "{ papers { title broken } }",
+    "null in a non-null field": "{ papers { title requiredButMissing } }",
+    "aliases and repeats": "{ papers { t: title t2: title, title, lead { n: name } } }",
+    "a dict": "{ paperAsDict { title year label authors { name } } }",
+    "an unknown field on the root": "{ __typename papers { __typename title } }",
+}
+
+
+def run(document, context_class, middleware=()):
+    return execute(
+        SCHEMA,
+        parse(document),
+        middleware=list(middleware),
+        execution_context_class=context_class,
+    )
+
+
+def formatted(result):
+    return result.data, sorted(
+        (error.message, tuple(error.path), tuple((s.line, s.column) for s in error.locations))
+        for error in result.errors or ()
+    )
+
+
+@pytest.mark.parametrize("document", DOCUMENTS.values(), ids=DOCUMENTS.keys())
+def test_the_short_path_answers_what_graphql_core_answers(document):
+    plain = run(document, PlainFieldExecutionContext)
+    assert formatted(plain) == formatted(run(document, ExecutionContext))
+
+
+def test_the_corners_are_answered_as_the_graphql_spec_has_it():
+    raising = formatted(run(DOCUMENTS["a property that raises"], PlainFieldExecutionContext))
+    assert raising[0]["papers"][0] == {"title": "A Cloud-Compatible Store", "broken": None}
+    assert [message for message, *_ in raising[1]] == ["the disk said no"] * 2
+
+    missing = formatted(run(DOCUMENTS["null in a non-null field"], PlainFieldExecutionContext))
+    assert missing[0]["papers"] == [
+        None,
+        {"title": "Above the Clouds", "requiredButMissing": "here"},
+    ]
+    assert missing[1] == [
+        (
+            "Cannot return null for non-nullable field Paper.requiredButMissing.",
+            ("papers", 0, "requiredButMissing"),
+            ((1, 18),),
+        )
+    ]
+
+    leaves = formatted(run(DOCUMENTS["leaves"], PlainFieldExecutionContext))
+    assert leaves[0]["papers"][0]["label"] == "untitled"  # the field's default value
+    assert leaves[0]["papers"][1]["year"] is None
+    assert leaves[1][0][:2] == (
+        "Int cannot represent non 32-bit signed integer value: 1099511627776",
+        ("papers", 1, "year"),
+    )
+
+
+class Recorder:
+    """A middleware that only knows ``resolve``: every field must still go through it."""
+
+    def __init__(self):
+        self.fields = []
+
+    def resolve(self, next_, root, info, **arguments):
+        self.fields.append(f"{info.parent_type.name}.{info.field_name}")
+        return next_(root, info, **arguments)
+
+
+class PlainRecorder(Recorder):
+    """Reads plain fields itself, except those named in ``whole_path``."""
+
+    def __init__(self, name, log, whole_path=()):
+        super().__init__()
+        self.name, self.log, self.whole_path = name, log, whole_path
+
+    def plain_reader(self, read, schema, parent_type, field_name, field):
+        assert schema is SCHEMA
+        if f"{parent_type.name}.{field_name}" in self.whole_path:
+            return None
+
+        def recorded(root, attname, default):
+            self.log.append(f"{self.name} {parent_type.name}.{field_name}")
+            return read(root, attname, default)
+
+        return recorded
+
+
+def test_a_middleware_without_a_plain_reader_sees_every_field():
+    document = "{ papers { title lead { name } } }"
+    plain, whole = Recorder(), Recorder()
+    run(document, PlainFieldExecutionContext, [plain])
+    run(document, ExecutionContext, [whole])
+    assert plain.fields == whole.fields
+    assert "Paper.title" in plain.fields and "Author.name" in plain.fields
+
+
+def test_middleware_reads_plain_fields_in_graphql_cores_order():
+    log = []
+    inner, outer = PlainRecorder("inner", log), PlainRecorder("outer", log)
+    result = run("{ papers { title shouted } }", PlainFieldExecutionContext, [inner, outer])
+    assert result.errors is None
+    # The last middleware is outermost, as with ``resolve``; a field with its own
+    # resolver goes through ``resolve``.
+    assert log[:2] == ["outer Paper.title", "inner Paper.title"]
+    assert "Paper.title" not in inner.fields
+    assert inner.fields == ["Query.papers", "Paper.shouted", "Paper.shouted"]
+
+
+def test_a_middleware_may_keep_a_plain_field_on_the_whole_path():
+    log = []
+    keeper = PlainRecorder("keeper", log, whole_path={"Paper.venue"})
+    run("{ papers { title venue } }", PlainFieldExecutionContext, [keeper])
+    assert keeper.fields == ["Query.papers", "Paper.venue", "Paper.venue"]
+    assert log == ["keeper Paper.title", "keeper Paper.title"]
