@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from cms.edit_conflicts import VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
+from cms.rows import BuiltFromRows
 from cms.visibility import public_pages
 
 
@@ -134,7 +135,7 @@ class Team(index.Indexed, Orderable):
         return self.name
 
 
-class Person(index.Indexed, models.Model):
+class Person(BuiltFromRows, index.Indexed, models.Model):
     """Someone who works here: an author of publications or the subject of a story."""
 
     name = models.CharField(max_length=255, help_text="Full name as it should appear.")

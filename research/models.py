@@ -21,6 +21,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from cms.edit_conflicts import VersionCheckedModelForm, VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
+from cms.rows import BuiltFromRows
 from cms.text import normalize_for_search
 from cms.visibility import outside_schedule_q, scheduled_q
 from home.roles import SectionPagePermissionTester
@@ -54,7 +55,7 @@ def validate_publication_year(value):
         )
 
 
-class ResearchDomain(index.Indexed, Orderable):
+class ResearchDomain(BuiltFromRows, index.Indexed, Orderable):
     """A research area such as "Distributed Systems", used to filter publications.
 
     Orderable gives editors drag-and-drop order in the snippet listing; that
@@ -120,6 +121,7 @@ class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
 
 class Publication(
+    BuiltFromRows,
     HeadlessPreviewMixin,
     DraftStateMixin,
     RevisionMixin,
@@ -327,7 +329,7 @@ class Publication(
         return self.pdf.url if self.pdf_id else None
 
 
-class PublicationAuthor(Orderable):
+class PublicationAuthor(BuiltFromRows, Orderable):
     """One author of a publication, in paper order.
 
     The printed name is kept even when a Person is linked: a paper's byline

@@ -1,0 +1,78 @@
+"""Rows read in bulk become instances without ``Model.__init__`` (``cms.rows``), and
+nothing about those instances differs from the ones Django builds: their values,
+their state, deferred columns, related objects, saving them again."""
+
+import pytest
+from django.db import models
+from django.db.models.signals import post_init, pre_init
+from wagtail.images import get_image_model
+
+from cms.rows import BuiltFromRows, fills_from_row_only
+from home.models import Person
+from research.models import Publication, PublicationAuthor, ResearchDomain, ResearchPage
+
+pytestmark = pytest.mark.django_db
+
+READ_IN_BULK = [Publication, PublicationAuthor, ResearchDomain, Person]
+
+
+def built_by_django(instance):
+    """The same row, built the way Django builds it (``Model.__init__``)."""
+    names = [field.attname for field in type(instance)._meta.concrete_fields]
+    values = [getattr(instance, name) for name in names]
+    return models.Model.from_db.__func__(type(instance), "default", names, values)
+
+
+def values_of(instance):
+    return {key: value for key, value in vars(instance).items() if key != "_state"}
+
+
+@pytest.mark.parametrize("model", READ_IN_BULK, ids=lambda model: model.__name__)
+def test_a_row_becomes_the_instance_django_would_build(model):
+    assert issubclass(model, BuiltFromRows) and fills_from_row_only(model)
+    instance = model.objects.order_by("pk").first()
+    reference = built_by_django(instance)
+    assert values_of(instance) == values_of(reference)
+    assert list(values_of(instance)) == list(values_of(reference))  # in the same order
+    assert (instance._state.adding, instance._state.db) == (False, "default")
+    assert instance == reference and instance.get_deferred_fields() == set()
+
+
+def test_related_objects_and_deferred_columns_load_as_usual(django_assert_num_queries):
+    author = PublicationAuthor.objects.select_related("publication__domain").first()
+    with django_assert_num_queries(0):
+        assert author.publication.domain.pk == author.publication.domain_id
+    publication = Publication.objects.only("title").get(pk=author.publication_id)
+    assert publication.get_deferred_fields() >= {"abstract", "venue"}
+    with django_assert_num_queries(1):
+        assert publication.abstract == author.publication.abstract
+
+
+def test_an_instance_read_this_way_saves_like_any_other():
+    domain = ResearchDomain.objects.order_by("pk").first()
+    domain.description = "Rewritten"
+    domain.save()
+    assert ResearchDomain.objects.get(pk=domain.pk).description == "Rewritten"
+
+
+@pytest.mark.parametrize("signal", [pre_init, post_init], ids=["pre_init", "post_init"])
+def test_a_receiver_of_the_init_signals_gets_every_row(signal):
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append(kwargs.get("instance", sender))
+
+    signal.connect(receiver, sender=Person)
+    try:
+        people = list(Person.objects.all())
+    finally:
+        signal.disconnect(receiver, sender=Person)
+    assert people and len(seen) == len(people)
+    assert list(Person.objects.all()) == people  # and, disconnected, the short way again
+
+
+def test_models_whose_init_does_more_are_built_by_django():
+    # Wagtail's Page has an ``__init__`` of its own; an image's file column a descriptor
+    # that wraps the stored name.
+    assert not fills_from_row_only(ResearchPage)
+    assert not fills_from_row_only(get_image_model())
