@@ -14,6 +14,9 @@ before it. Both stay exact whatever happened since: publish, unpublish, delete, 
 domain or year change, a go-live or expiry time passing with no scheduler run.
 """
 
+import datetime
+
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -32,12 +35,18 @@ MAX_CHANGES = 1000
 def live_per_domain(now, year=None):
     """Live publications of the outer ``ResearchDomain`` (of ``year``) at ``now``, as an
     expression: its count rows minus its rows outside their time window."""
+    counted, outside = _counted_and_outside(now, year)
+    return _grouped(counted, Sum("live")) - _grouped(outside, Count("pk"))
+
+
+def _counted_and_outside(now, year):
+    """The count rows (of ``year``) and the rows live by flag outside their window."""
     counted = PublicationLiveCount.objects.all()
     outside = Publication.objects.live_by_flag_only(now)
     if year is not None:
         counted = counted.filter(year=year)
         outside = outside.filter(year=year)
-    return _grouped(counted, Sum("live")) - _grouped(outside, Count("pk"))
+    return counted, outside
 
 
 def _grouped(queryset, expression):
@@ -62,20 +71,7 @@ class LiveCounts:
     def __init__(self, *, year, now):
         self.year = year
         self.now = now
-        counted = PublicationLiveCount.objects.all()
-        outside = Publication.objects.live_by_flag_only(now)
-        if year is not None:
-            counted = counted.filter(year=year)
-            outside = outside.filter(year=year)
-        state = PublicationLiveState.objects.filter(pk=1)
-        self.domains = list(
-            ResearchDomain.objects.order_by("sort_order", "id").annotate(
-                by_flag=_grouped(counted, Sum("live")),
-                outside_window=_grouped(outside, Count("pk")),
-                seq=Subquery(state.values("seq")),
-                floor=Subquery(state.values("floor")),
-            )
-        )
+        self.domains = list(_COUNTS_STATEMENT.run(now=now, year=year))
         first = self.domains[0] if self.domains else None
         #: ``None`` before the triggers ever ran (no state row): positions are counted.
         self.seq = first.seq if first else None
@@ -88,6 +84,68 @@ class LiveCounts:
     def any_outside_window(self, selected):
         counted = selected or self.domains
         return any(domain.outside_window for domain in counted)
+
+
+def _counts_queryset(*, year, now):
+    counted, outside = _counted_and_outside(now, year)
+    state = PublicationLiveState.objects.filter(pk=1)
+    return ResearchDomain.objects.order_by("sort_order", "id").annotate(
+        by_flag=_grouped(counted, Sum("live")),
+        outside_window=_grouped(outside, Count("pk")),
+        seq=Subquery(state.values("seq")),
+        floor=Subquery(state.values("floor")),
+    )
+
+
+class CountsStatement:
+    """``LiveCounts``' one statement, built and compiled by the ORM once per database
+    and kind (with a year or without), then run with each request's moment and year.
+
+    Building and compiling its nested subqueries took about 2 of the 3.6 ms it cost, on
+    every list without a search; the database runs it in 0.5. The statement is compiled
+    with marker values for the moment and the year, whose places among its parameters
+    are then filled in on each run; the ORM still writes all of its SQL.
+    """
+
+    #: Never a moment or a year of a publication (years are validated to a few centuries),
+    #: yet within the columns' ranges (Django compiles an out-of-range integer as no row):
+    #: found among the parameters by value.
+    MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+    YEAR = 32109
+
+    def __init__(self):
+        self._compiled = {}
+
+    def run(self, *, now, year):
+        """The domains, annotated as ``LiveCounts`` reads them."""
+        sql, params, moments, years = self._compile(with_year=year is not None)
+        params = list(params)
+        for index in moments:
+            params[index] = connection.ops.adapt_datetimefield_value(now)
+        for index in years:
+            params[index] = year
+        return ResearchDomain.objects.raw(sql, params)
+
+    def _compile(self, *, with_year):
+        key = (connection.alias, connection.vendor, with_year)
+        if key not in self._compiled:
+            queryset = _counts_queryset(year=self.YEAR if with_year else None, now=self.MOMENT)
+            sql, params = queryset.query.sql_with_params()
+            moment = connection.ops.adapt_datetimefield_value(self.MOMENT)
+            moments = [i for i, value in enumerate(params) if value == moment]
+            years = [i for i, value in enumerate(params) if value == self.YEAR]
+            # The moment bounds the time window twice (scheduled, expired); the year
+            # filters the counts and the rows outside their window.
+            if len(moments) != 2 or len(years) != (2 if with_year else 0):
+                raise RuntimeError(
+                    f"The live counts statement changed shape: {len(moments)} moments and "
+                    f"{len(years)} years among its parameters; update CountsStatement."
+                )
+            self._compiled[key] = (sql, tuple(params), moments, years)
+        return self._compiled[key]
+
+
+_COUNTS_STATEMENT = CountsStatement()
 
 
 def precedes(ordering, first, second):
