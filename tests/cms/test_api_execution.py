@@ -7,6 +7,7 @@ in a non-null field, a value the scalar refuses, a property that raises)."""
 import graphene
 import pytest
 from graphql import ExecutionContext, execute, parse
+from graphql.pyutils import Undefined
 
 from cms.api.execution import PlainFieldExecutionContext
 
@@ -20,6 +21,14 @@ class Record:
     @property
     def broken(self):
         raise ValueError("the disk said no")
+
+
+class Mood(graphene.Scalar):
+    """A scalar that refuses some values by answering no value at all."""
+
+    @staticmethod
+    def serialize(value):
+        return {"hidden": None, "unknown": Undefined}.get(value, value)
 
 
 class Author(graphene.ObjectType):
@@ -36,6 +45,7 @@ class Paper(graphene.ObjectType):
     lead = graphene.Field(Author)
     authors = graphene.List(graphene.NonNull(Author), required=True)
     shouted = graphene.String()
+    mood = graphene.Field(Mood)
     excerpt = graphene.String(words=graphene.Int())
 
     def resolve_shouted(root, info):
@@ -55,6 +65,7 @@ class Query(graphene.ObjectType):
                 title="A Cloud-Compatible Store",
                 venue=None,
                 year=2023,
+                mood="hidden",
                 required_but_missing=None,
                 lead=Record(name="Ada"),
                 authors=[Record(name="Ada"), {"name": "Grace"}],
@@ -63,6 +74,7 @@ class Query(graphene.ObjectType):
                 title="Above the Clouds",
                 venue="SOSP",
                 year=2**40,  # more than GraphQL's Int holds
+                mood="unknown",
                 required_but_missing="here",
                 label="set",
                 lead=None,
@@ -83,7 +95,9 @@ DOCUMENTS = {
     "null in a non-null field": "{ papers { title requiredButMissing } }",
     "aliases and repeats": "{ papers { t: title t2: title, title, lead { n: name } } }",
     "a dict": "{ paperAsDict { title year label authors { name } } }",
-    "an unknown field on the root": "{ __typename papers { __typename title } }",
+    "typenames": "{ __typename papers { __typename title } }",
+    "introspection": '{ __schema { queryType { name } } __type(name: "Paper") { name } }',
+    "a scalar that answers no value": "{ papers { title mood } }",
 }
 
 
@@ -125,6 +139,22 @@ def test_the_corners_are_answered_as_the_graphql_spec_has_it():
             ("papers", 0, "requiredButMissing"),
             ((1, 18),),
         )
+    ]
+
+    refused = formatted(
+        run(DOCUMENTS["a scalar that answers no value"], PlainFieldExecutionContext)
+    )
+    assert [paper["mood"] for paper in refused[0]["papers"]] == [None, None]
+    assert [(message, path) for message, path, _ in refused[1]] == [
+        (
+            "Expected `Mood.serialize('hidden')` to return non-nullable value, returned: None",
+            ("papers", 0, "mood"),
+        ),
+        (
+            "Expected `Mood.serialize('unknown')` to return non-nullable value, "
+            "returned: Undefined",
+            ("papers", 1, "mood"),
+        ),
     ]
 
     leaves = formatted(run(DOCUMENTS["leaves"], PlainFieldExecutionContext))
