@@ -10,6 +10,10 @@ from graphql import ExecutionContext, execute, parse
 from graphql.pyutils import Undefined
 
 from cms.api.execution import PlainFieldExecutionContext
+from cms.api.tags import TagMiddleware, collecting
+from cms.publishing import model_tag
+from home.api.types import PersonType
+from home.models import Person
 
 
 class Record:
@@ -223,3 +227,38 @@ def test_a_middleware_may_keep_a_plain_field_on_the_whole_path():
     run("{ papers { title venue } }", PlainFieldExecutionContext, [keeper])
     assert keeper.fields == ["Query.papers", "Paper.venue", "Paper.venue"]
     assert log == ["keeper Paper.title", "keeper Paper.title"]
+
+
+class Staff(graphene.ObjectType):
+    """Plain fields holding model objects: a list of them, and one."""
+
+    people = graphene.List(graphene.NonNull(PersonType))
+    lead = graphene.Field(PersonType)
+
+
+class StaffQuery(graphene.ObjectType):
+    staff = graphene.Field(Staff)
+
+    def resolve_staff(root, info):
+        ada, grace = Person(pk=1, name="Ada"), Person(pk=2, name="Grace")
+        return {"people": [ada, grace], "lead": Person(pk=3, name="Edsger")}
+
+
+def test_the_cache_tags_of_plain_fields_are_those_of_the_whole_path():
+    """A plain field listing a model's objects takes the whole path, where the tag
+    middleware adds the model's list tag; the objects read are tagged on either path."""
+    schema = graphene.Schema(query=StaffQuery).graphql_schema
+    document = parse("{ staff { people { name } lead { name } } }")
+    collected = []
+    for context_class in (PlainFieldExecutionContext, ExecutionContext):
+        with collecting() as collector:
+            result = execute(
+                schema,
+                document,
+                middleware=[TagMiddleware()],
+                execution_context_class=context_class,
+            )
+        assert result.errors is None
+        collected.append((collector.lists, collector.objects))
+    person = model_tag(Person)
+    assert collected[0] == collected[1] == ({person}, {person: {1, 2, 3}})
