@@ -230,10 +230,11 @@ def test_a_middleware_may_keep_a_plain_field_on_the_whole_path():
 
 
 class Staff(graphene.ObjectType):
-    """Plain fields holding model objects: a list of them, and one."""
+    """Plain fields holding model objects: one, and a list of them; and a default."""
 
-    people = graphene.List(graphene.NonNull(PersonType))
     lead = graphene.Field(PersonType)
+    people = graphene.List(graphene.NonNull(PersonType))
+    motto = graphene.String(default_value="None yet")
 
 
 class StaffQuery(graphene.ObjectType):
@@ -248,7 +249,9 @@ def test_the_cache_tags_of_plain_fields_are_those_of_the_whole_path():
     """A plain field listing a model's objects takes the whole path, where the tag
     middleware adds the model's list tag; the objects read are tagged on either path."""
     schema = graphene.Schema(query=StaffQuery).graphql_schema
-    document = parse("{ staff { people { name } lead { name } } }")
+    # The field holding one object first: which path a field takes is decided per
+    # field, not once for all the fields of its type.
+    document = parse("{ staff { lead { name } people { name } motto } }")
     collected = []
     for context_class in (PlainFieldExecutionContext, ExecutionContext):
         with collecting() as collector:
@@ -259,6 +262,7 @@ def test_the_cache_tags_of_plain_fields_are_those_of_the_whole_path():
                 execution_context_class=context_class,
             )
         assert result.errors is None
+        assert result.data["staff"]["motto"] == "None yet"
         collected.append((collector.lists, collector.objects))
     person = model_tag(Person)
     assert collected[0] == collected[1] == ({person}, {person: {1, 2, 3}})
