@@ -266,3 +266,23 @@ def test_the_cache_tags_of_plain_fields_are_those_of_the_whole_path():
         collected.append((collector.lists, collector.objects))
     person = model_tag(Person)
     assert collected[0] == collected[1] == ({person}, {person: {1, 2, 3}})
+
+
+def test_only_objects_nulls_and_refusals_build_info(monkeypatch):
+    """What the short path saves: a leaf with a value is answered without ``info``."""
+    built = []
+    build_resolve_info = PlainFieldExecutionContext.build_resolve_info
+
+    def counted(self, field, field_nodes, parent_type, path):
+        built.append(f"{parent_type.name}.{field_nodes[0].name.value}")
+        return build_resolve_info(self, field, field_nodes, parent_type, path)
+
+    monkeypatch.setattr(PlainFieldExecutionContext, "build_resolve_info", counted)
+    result = run("{ papers { title venue mood lead { name } } }", PlainFieldExecutionContext)
+    assert result.data["papers"][1]["venue"] == "SOSP"
+    # The root field has a resolver; the first paper's venue is null, each mood refused,
+    # each lead an object or null. No title, no venue with a value, no name.
+    assert built == ["Query.papers"] + ["Paper.venue", "Paper.mood", "Paper.lead"] + [
+        "Paper.mood",
+        "Paper.lead",
+    ]
