@@ -109,7 +109,7 @@ def run(document, context_class, middleware=()):
     return execute(
         SCHEMA,
         parse(document),
-        middleware=list(middleware),
+        middleware=list(middleware) or None,  # none at all, as graphql-core allows
         execution_context_class=context_class,
     )
 
