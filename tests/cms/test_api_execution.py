@@ -286,3 +286,43 @@ def test_only_objects_nulls_and_refusals_build_info(monkeypatch):
         "Paper.mood",
         "Paper.lead",
     ]
+
+
+class Named(graphene.Interface):
+    """An interface whose type is decided per object, with the field's ``info``."""
+
+    name = graphene.String()
+    paths = []
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        cls.paths.append(info.path.as_list())
+        return Editor
+
+
+class Editor(graphene.ObjectType):
+    class Meta:
+        interfaces = (Named,)
+
+
+class Journal(graphene.ObjectType):
+    editor = graphene.Field(Named)
+
+
+class JournalQuery(graphene.ObjectType):
+    journals = graphene.List(Journal)
+
+    def resolve_journals(root, info):
+        return [{"editor": Record(name="Ann")}, {"editor": Record(name="Ben")}]
+
+
+def test_an_objects_type_is_decided_with_the_same_info():
+    schema = graphene.Schema(query=JournalQuery, types=[Editor]).graphql_schema
+    document = parse("{ journals { editor { name } } }")
+    seen = []
+    for context_class in (PlainFieldExecutionContext, ExecutionContext):
+        Named.paths.clear()
+        result = execute(schema, document, execution_context_class=context_class)
+        assert result.errors is None
+        seen.append(list(Named.paths))
+    assert seen[0] == seen[1] == [["journals", 0, "editor"], ["journals", 1, "editor"]]
