@@ -22,6 +22,7 @@ so query counts do not include them.
 
 import time
 from contextlib import nullcontext
+from functools import partial
 
 from django.db import DatabaseError, connection
 from graphql import ExecutionResult, execute
@@ -65,29 +66,21 @@ class DeadlineMiddleware:
         self.deadline = deadline
 
     def resolve(self, next_, root, info, **arguments):
+        return self._within_deadline(next_, root, info, **arguments)
+
+    def plain_reader(self, read, schema, parent_type, field_name, field):
+        """``resolve`` for a plain field (``cms.api.execution``)."""
+        return partial(self._within_deadline, read)
+
+    def _within_deadline(self, call, *args, **kwargs):
         if time.monotonic() > self.deadline:
             raise _OutOfTime
         try:
-            return next_(root, info, **arguments)
+            return call(*args, **kwargs)
         except DatabaseError as error:
             if statement_cancelled(error):
                 raise _OutOfTime from error
             raise
-
-    def plain_reader(self, read, schema, parent_type, field_name, field):
-        """``resolve`` for a plain field (``cms.api.execution``)."""
-
-        def read_before_deadline(root, attname, default):
-            if time.monotonic() > self.deadline:
-                raise _OutOfTime
-            try:
-                return read(root, attname, default)
-            except DatabaseError as error:
-                if statement_cancelled(error):
-                    raise _OutOfTime from error
-                raise
-
-        return read_before_deadline
 
 
 class StatementTimeout:

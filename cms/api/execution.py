@@ -12,8 +12,8 @@ attribute or key read and serialised directly; ``info`` is built only when the v
 is an object or a list whose fields come next. Middleware keeps its part: each one
 offers ``plain_reader(read, schema, parent_type, field_name, field)``, a reader of
 the field without ``info`` that does what its ``resolve`` would, or ``None`` when it
-needs the whole path for that field. A middleware without ``plain_reader`` keeps every field on the
-whole path. Everything else about a field (``null`` in a non-null field, a value the
+needs the whole path for that field; a middleware without ``plain_reader`` keeps every
+field on the whole path. Everything else about a field (``null`` in a non-null field, a value the
 scalar cannot represent, an error while reading) completes as graphql-core does.
 The API is synchronous: no resolver returns an awaitable. The methods overridden and
 called here are graphql-core's, at the version ``cms.api.upstream_patches.PINNED``

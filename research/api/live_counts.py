@@ -120,8 +120,9 @@ class CountsStatement:
         """The domains, annotated as ``LiveCounts`` reads them."""
         sql, params, moments, years = self._compile(with_year=year is not None)
         params = list(params)
+        moment = connection.ops.adapt_datetimefield_value(now)
         for index in moments:
-            params[index] = connection.ops.adapt_datetimefield_value(now)
+            params[index] = moment
         for index in years:
             params[index] = year
         return ResearchDomain.objects.raw(sql, params)
