@@ -36,7 +36,6 @@ import os
 import platform
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -277,10 +276,6 @@ def get(conn, path, params=None):
     return response.status, response.read()
 
 
-def graphql(query, variables):
-    return {"query": query, "variables": json.dumps(variables)}
-
-
 class Peer:
     def __init__(self, name, port, path):
         self.name, self.port, self.path = name, port, path
@@ -300,12 +295,7 @@ class Peer:
             timings.append((time.perf_counter() - started) * 1000)
             assert status == 200, body[:300]
         conn.close()
-        timings.sort()
-        return {
-            "median_ms": round(statistics.median(timings), 3),
-            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 3),
-            "bytes": len(body),
-        }, payload
+        return {**run.latency(timings), "bytes": len(body)}, payload
 
 
 def check_same_page(api_payload, directus_payload, total):
@@ -332,29 +322,22 @@ def main():
     api = Peer("this API", run.PORT, "/graphql/")
     directus = Peer("Directus", DIRECTUS_PORT, "/graphql")
     words, domain = "stream", "distributed-systems"
-    deep_after = run.deep_cursor(depth)
+    graphql = run.graphql_get_params
+
+    def page_case(name, first, offset, after=None):
+        """The same page from both, with counts and alone (module docstring)."""
+        return (
+            name,
+            graphql(run.SEED_QUERY, {"first": first, "after": after}),
+            graphql(DIRECTUS_PAGE, {"limit": first, "offset": offset}),
+            graphql(DIRECTUS_PAGE_ONLY, {"limit": first, "offset": offset}),
+            graphql(API_PAGE_ONLY, {"first": first, "after": after}),
+        )
+
     cases = {
-        "seed_12": (
-            "seed page (12)",
-            graphql(run.SEED_QUERY, {"first": 12}),
-            graphql(DIRECTUS_PAGE, {"limit": 12, "offset": 0}),
-            graphql(DIRECTUS_PAGE_ONLY, {"limit": 12, "offset": 0}),
-            graphql(API_PAGE_ONLY, {"first": 12}),
-        ),
-        "seed_100": (
-            "100 per page",
-            graphql(run.SEED_QUERY, {"first": 100}),
-            graphql(DIRECTUS_PAGE, {"limit": 100, "offset": 0}),
-            graphql(DIRECTUS_PAGE_ONLY, {"limit": 100, "offset": 0}),
-            graphql(API_PAGE_ONLY, {"first": 100}),
-        ),
-        "deep_page": (
-            f"page at {depth:,}",
-            graphql(run.SEED_QUERY, {"first": 12, "after": deep_after}),
-            graphql(DIRECTUS_PAGE, {"limit": 12, "offset": depth}),
-            graphql(DIRECTUS_PAGE_ONLY, {"limit": 12, "offset": depth}),
-            graphql(API_PAGE_ONLY, {"first": 12, "after": deep_after}),
-        ),
+        "seed_12": page_case("seed page (12)", 12, 0),
+        "seed_100": page_case("100 per page", 100, 0),
+        "deep_page": page_case(f"page at {depth:,}", 12, depth, run.deep_cursor(depth)),
         "search_domain": (
             f"search '{words}' + domain, A-Z",
             graphql(API_SEARCH, {"search": words, "domains": [domain]}),
@@ -406,10 +389,7 @@ def main():
         seed = cases["seed_12"]
         if shutil.which("wrk"):
             for peer, params, key in ((api, seed[1], "api"), (directus, seed[2], "directus")):
-                case = run.Case(f"{peer.name}, seed page", peer.path, params)
-                case.url = lambda peer=peer, params=params: (
-                    f"http://127.0.0.1:{peer.port}{peer.path}?" + urllib.parse.urlencode(params)
-                )
+                case = run.Case(f"{peer.name}, seed page", peer.path, params, port=peer.port)
                 results.setdefault("load", {})[key] = run.load(case, LOAD_SECONDS)
                 row = results["load"][key]
                 lines.append(
