@@ -15,6 +15,16 @@ the field without ``info`` that does what its ``resolve`` would, or ``None`` whe
 needs the whole path for that field; a middleware without ``plain_reader`` keeps every
 field on the whole path. Everything else about a field (``null`` in a non-null field, a value the
 scalar cannot represent, an error while reading) completes as graphql-core does.
+
+An object goes further when every middleware offers ``object_visitor(schema,
+parent_type)``: a callable run once per object, before its fields, that does for the
+object what its ``plain_reader`` would do for each plain leaf (tag it, check the
+deadline). The object then completes on an ``ObjectPlan``, built once per execution for
+its type and selection (fragments and directives already applied): ``__typename`` is
+its type's name, each plain leaf is read and serialised in one loop with no ``Path``,
+no reader and no ``info``, and every other field (an object, a list, a resolver, a
+leaf that is null where it may not be, refused or raised) takes ``execute_field``
+as above, with its errors. A 100-row page completes about 800 objects this way.
 The API is synchronous: no resolver returns an awaitable. The methods overridden and
 called here are graphql-core's, at the version ``cms.api.upstream_patches.PINNED``
 names (an upgrade fails its test first); ``tests/cms/test_api_execution.py`` checks
@@ -24,9 +34,15 @@ the answers against graphql-core's own execution.
 from functools import partial
 
 from graphene.types.resolver import dict_or_attr_resolver
-from graphql import ExecutionContext, get_nullable_type, is_leaf_type, located_error
-from graphql.execution.execute import get_field_def
-from graphql.pyutils import Undefined
+from graphql import (
+    ExecutionContext,
+    GraphQLNonNull,
+    get_nullable_type,
+    is_leaf_type,
+    located_error,
+)
+from graphql.execution.execute import get_field_def, invalid_return_type_error
+from graphql.pyutils import Path, Undefined
 
 
 def read_attribute(root, attname, default):
@@ -67,6 +83,7 @@ class PlainFieldExecutionContext(ExecutionContext):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.plain_fields = {}
+        self.object_plans = {}
 
     def plain_field(self, parent_type, field_node):
         """The field's ``PlainField``, or ``None`` when it takes the whole path."""
@@ -110,3 +127,116 @@ class PlainFieldExecutionContext(ExecutionContext):
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, plain.field.type, path)
             return None
+
+    def complete_object_value(self, return_type, field_nodes, info, path, result):
+        """graphql-core's, on the object's ``ObjectPlan`` when it has one."""
+        plan = self.object_plan(return_type, field_nodes)
+        if plan is None:
+            return super().complete_object_value(return_type, field_nodes, info, path, result)
+        return plan.complete(self, result, info, path)
+
+    def object_plan(self, return_type, field_nodes):
+        """The ``ObjectPlan`` of this selection on ``return_type``, or ``None``."""
+        key = (return_type, *map(id, field_nodes))
+        if key not in self.object_plans:
+            self.object_plans[key] = self._object_plan(return_type, field_nodes)
+        return self.object_plans[key]
+
+    def _object_plan(self, return_type, field_nodes):
+        visitors = []
+        middlewares = self.middleware_manager.middlewares if self.middleware_manager else ()
+        for middleware in reversed(middlewares):  # the outermost first, as with ``resolve``
+            object_visitor = getattr(middleware, "object_visitor", None)
+            visit = object_visitor and object_visitor(self.schema, return_type)
+            if visit is None:
+                return None
+            visitors.append(visit)
+        fields = []
+        for response_name, nodes in self.collect_subfields(return_type, field_nodes).items():
+            if nodes[0].name.value == "__typename":
+                fields.append((response_name, nodes, _TYPENAME))
+            else:
+                plain = self.plain_field(return_type, nodes[0])
+                leaf = plain is not None and plain.leaf is not None
+                fields.append((response_name, nodes, _PlannedLeaf(plain) if leaf else None))
+        return ObjectPlan(return_type, field_nodes, visitors, fields)
+
+
+#: A ``__typename`` in an object's plan: its type's name, without a resolver.
+_TYPENAME = object()
+
+
+class _PlannedLeaf:
+    """A plain leaf field on an object's plan, read without its middleware's reader: the
+    middleware visited the object instead."""
+
+    __slots__ = ("attname", "default", "leaf", "non_null")
+
+    def __init__(self, plain):
+        self.attname, self.default, self.leaf = plain.attname, plain.default, plain.leaf
+        self.non_null = isinstance(plain.field.type, GraphQLNonNull)
+
+
+class ObjectPlan:
+    """How the objects of one type, under one selection, complete (module docstring).
+
+    ``fields``: ``(response name, field nodes, how)`` in graphql-core's order, ``how``
+    being ``_TYPENAME``, a ``_PlannedLeaf`` or ``None`` (``execute_field``).
+    """
+
+    __slots__ = ("type", "field_nodes", "visitors", "fields")
+
+    def __init__(self, return_type, field_nodes, visitors, fields):
+        self.type, self.field_nodes = return_type, field_nodes
+        self.visitors, self.fields = visitors, fields
+
+    def complete(self, context, result, info, path):
+        return_type = self.type
+        if return_type.is_type_of and not return_type.is_type_of(result, info):
+            raise invalid_return_type_error(return_type, result, self.field_nodes)
+        for visit in self.visitors:
+            visit(result)
+        completed = {}
+        is_dict = isinstance(result, dict)
+        for response_name, field_nodes, planned in self.fields:
+            if planned is _TYPENAME:
+                completed[response_name] = return_type.name
+                continue
+            if planned is not None:
+                value = _read(result, planned, is_dict)
+                if value is None and not planned.non_null:
+                    completed[response_name] = None
+                    continue
+                if value is not None and value is not _UNREAD:
+                    serialized = _serialize(planned.leaf, value)
+                    if serialized is not None and serialized is not Undefined:
+                        completed[response_name] = serialized
+                        continue
+            # Everything else (a resolver, arguments, a null in a non-null field, a value
+            # the scalar refuses, a read that raised): graphql-core's way, with its errors.
+            value = context.execute_field(
+                return_type, result, field_nodes, Path(path, response_name, return_type.name)
+            )
+            if value is not Undefined:
+                completed[response_name] = value
+        return completed
+
+
+#: A plain field whose read raised: read again on graphql-core's path, which reports it.
+_UNREAD = object()
+
+
+def _read(root, planned, is_dict):
+    try:
+        if is_dict:
+            return root.get(planned.attname, planned.default)
+        return getattr(root, planned.attname, planned.default)
+    except Exception:
+        return _UNREAD
+
+
+def _serialize(leaf, value):
+    try:
+        return leaf.serialize(value)
+    except Exception:
+        return None

@@ -163,15 +163,24 @@ class TagMiddleware:
 
         def read_and_tag(root, attname, default):
             value = read(root, attname, default)
-            collector = _collector.get()
-            if collector is not None and root is not collector._last and isinstance(root, Model):
-                collector.add_object(root)
+            _tag_object(root)
             return value
 
         return read_and_tag
 
+    def object_visitor(self, schema, parent_type):
+        """Tags an object whose plain leaves the short path reads (``cms.api.execution``),
+        as ``plain_reader`` does for each of them."""
+        return _tag_object
+
 
 _UNSEEN = object()
+
+
+def _tag_object(root):
+    collector = _collector.get()
+    if collector is not None and root is not collector._last and isinstance(root, Model):
+        collector.add_object(root)
 
 
 _listed = {}

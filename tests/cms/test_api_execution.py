@@ -59,9 +59,23 @@ class Paper(graphene.ObjectType):
         return " ".join(root.title.split()[:words])
 
 
+class Checked(graphene.ObjectType):
+    """A type that recognises its objects (``is_type_of``), as a model's type does."""
+
+    name = graphene.String()
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, Record)
+
+
 class Query(graphene.ObjectType):
     papers = graphene.List(Paper)
     paper_as_dict = graphene.Field(Paper)
+    checked = graphene.List(Checked)
+
+    def resolve_checked(root, info):
+        return [Record(name="Ada"), {"name": "not a record"}]
 
     def resolve_papers(root, info):
         return [
@@ -102,6 +116,11 @@ DOCUMENTS = {
     "typenames": "{ __typename papers { __typename title } }",
     "introspection": '{ __schema { queryType { name } } __type(name: "Paper") { name } }',
     "a scalar that answers no value": "{ papers { title mood } }",
+    "an object of another type": "{ checked { name } }",
+    "fragments and directives": """
+        query { papers { ...Cited lead @include(if: false) { name } } }
+        fragment Cited on Paper { title venue @skip(if: true) ... on Paper { year } }
+    """,
 }
 
 
@@ -280,12 +299,9 @@ def test_only_objects_nulls_and_refusals_build_info(monkeypatch):
     monkeypatch.setattr(PlainFieldExecutionContext, "build_resolve_info", counted)
     result = run("{ papers { title venue mood lead { name } } }", PlainFieldExecutionContext)
     assert result.data["papers"][1]["venue"] == "SOSP"
-    # The root field has a resolver; the first paper's venue is null, each mood refused,
-    # each lead an object or null. No title, no venue with a value, no name.
-    assert built == ["Query.papers"] + ["Paper.venue", "Paper.mood", "Paper.lead"] + [
-        "Paper.mood",
-        "Paper.lead",
-    ]
+    # The root field has a resolver; each mood is refused, each lead an object or null.
+    # No title, no venue (a value, or null in a nullable field on the object's plan), no name.
+    assert built == ["Query.papers"] + ["Paper.mood", "Paper.lead"] * 2
 
 
 class Named(graphene.Interface):
@@ -326,3 +342,44 @@ def test_an_objects_type_is_decided_with_the_same_info():
         assert result.errors is None
         seen.append(list(Named.paths))
     assert seen[0] == seen[1] == [["journals", 0, "editor"], ["journals", 1, "editor"]]
+
+
+class Visiting(PlainRecorder):
+    """Visits each object once before its plain leaves are read without the reader."""
+
+    def object_visitor(self, schema, parent_type):
+        def visit(root):
+            self.log.append(f"visit {parent_type.name}")
+
+        return visit
+
+
+def test_with_visiting_middleware_objects_complete_on_a_plan():
+    """Every middleware visits the objects: their leaves are read without a reader per
+    leaf, the fields that hold objects with it, and the answers are graphql-core's."""
+    log = []
+    document = "{ papers { title venue lead { name } __typename } }"
+    result = run(document, PlainFieldExecutionContext, [Visiting("visiting", log)])
+    assert formatted(result) == formatted(run(document, ExecutionContext))
+    # The second paper's venue has a value, the first's is null; the first lead is read
+    # (an object), the second is null; every object is visited once, leaves never read.
+    assert log == [
+        "visit Paper",
+        "visiting Paper.lead",
+        "visit Author",
+        "visit Paper",
+        "visiting Paper.lead",
+    ]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS.values(), ids=DOCUMENTS.keys())
+def test_a_plan_answers_what_graphql_core_answers(document):
+    visiting = run(document, PlainFieldExecutionContext, [Visiting("visiting", [])])
+    assert formatted(visiting) == formatted(run(document, ExecutionContext))
+
+
+def test_a_middleware_that_does_not_visit_keeps_each_field_on_its_reader():
+    log = []
+    visiting, reading = Visiting("visiting", log), PlainRecorder("reading", log)
+    run("{ papers { title } }", PlainFieldExecutionContext, [visiting, reading])
+    assert log == ["reading Paper.title", "visiting Paper.title"] * 2
