@@ -18,6 +18,7 @@ from functools import cache
 
 from django.db import models
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from modelcluster.models import ClusterableModel
@@ -65,3 +66,70 @@ class BuiltFromRows:
         state.adding = False
         state.db = db
         return instance
+
+
+class LoadsAfterFetch:
+    """QuerySet mixin: ``after_fetch(loader)`` runs ``loader(instances)`` once the rows
+    are fetched, where ``prefetch_related`` would run, for a relation loaded without
+    Django's prefetch machinery (``rows_with_related``). Rows read any other way
+    (``values()``, ``iterator()``) skip the loaders; a relation the loader did not fill
+    is then read as usual."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._after_fetch = ()
+
+    def after_fetch(self, loader):
+        clone = self._chain()
+        clone._after_fetch = (*self._after_fetch, loader)
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._after_fetch = self._after_fetch
+        return clone
+
+    def _fetch_all(self):
+        fetched_before = self._result_cache is not None
+        super()._fetch_all()
+        if not fetched_before and self._iterable_class is ModelIterable:
+            for loader in self._after_fetch:
+                loader(self._result_cache)
+
+
+def rows_with_related(queryset, related=()):
+    """The instances of ``queryset``, each with the objects of the foreign keys named in
+    ``related`` cached as ``select_related`` leaves them (``None`` where the key is
+    null), read with one ``values_list`` of every column of both.
+
+    What ``select_related`` does, without building each row through ``ModelIterable``
+    and a ``RelatedPopulator`` per relation: for the 460 authors of a 100-row page with
+    their people, about half the time. Instances come from ``from_db``, as Django's.
+    """
+    columns = []
+    parts = []  # (model, foreign key or None, slice of the row, attnames, pk's index)
+
+    def add(model, field, prefix):
+        fields = model._meta.concrete_fields
+        start = len(columns)
+        columns.extend(f"{prefix}{f.attname if field is None else f.name}" for f in fields)
+        attnames = [f.attname for f in fields]
+        pk_index = start + attnames.index(model._meta.pk.attname)
+        parts.append((model, field, slice(start, len(columns)), attnames, pk_index))
+
+    add(queryset.model, None, "")
+    for name in related:
+        field = queryset.model._meta.get_field(name)
+        add(field.related_model, field, f"{name}__")
+    (model, _, own, attnames, _), relations = parts[0], parts[1:]
+    db = queryset.db
+    instances = []
+    for row in queryset.values_list(*columns):
+        instance = model.from_db(db, attnames, row[own])
+        for target, field, part, target_attnames, pk_index in relations:
+            if row[pk_index] is None:
+                field.set_cached_value(instance, None)
+            else:
+                field.set_cached_value(instance, target.from_db(db, target_attnames, row[part]))
+        instances.append(instance)
+    return instances

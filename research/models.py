@@ -21,7 +21,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from cms.edit_conflicts import VersionCheckedModelForm, VersionCheckedPageForm
 from cms.preview import HeadlessPreviewMixin
-from cms.rows import BuiltFromRows
+from cms.rows import BuiltFromRows, LoadsAfterFetch
 from cms.text import normalize_for_search
 from cms.visibility import outside_schedule_q, scheduled_q
 from home.roles import SectionPagePermissionTester
@@ -93,7 +93,7 @@ class ResearchDomain(BuiltFromRows, index.Indexed, Orderable):
         return self.name
 
 
-class PublicationQuerySet(SearchableQuerySetMixin, models.QuerySet):
+class PublicationQuerySet(LoadsAfterFetch, SearchableQuerySetMixin, models.QuerySet):
     """Search-capable queryset; ``live()`` is the one gate the public API uses."""
 
     def live_q(self, now=None):

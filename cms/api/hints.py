@@ -2,6 +2,8 @@
 
 * ``prefetch``: a ``PrefetchPlan``, how each of its selected fields is loaded in
   bulk (its lists, ``nodes`` and ``pages`` apply it);
+* ``columns``: a ``ColumnPlan``, which columns of its model its selected fields read,
+  so that its lists and ``nodes`` load those alone (none declared: every column);
 * ``list_sizes``: the estimated length of each of its list fields that has no size
   argument, for the query cost (``cms.api.limits``); a list not named here counts
   ``limits.DEFAULT_LIST_SIZE``.
@@ -21,12 +23,13 @@ only and names no GraphQL field.
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .prefetch import PrefetchPlan
+from .prefetch import ColumnPlan, PrefetchPlan
 
 
 @dataclass(frozen=True)
 class TypeHints:
     prefetch: PrefetchPlan = field(default_factory=lambda: PrefetchPlan({}))
+    columns: ColumnPlan | None = None
     list_sizes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -36,7 +39,7 @@ NO_HINTS = TypeHints()
 _DECLARED = {}
 
 
-def declare(target=None, *, prefetch=None, list_sizes=None):
+def declare(target=None, *, prefetch=None, columns=None, list_sizes=None):
     """Declare the hints of ``target``: a graphene type or a page model.
 
     Without ``target`` it is a class decorator for a graphene type. A type is
@@ -48,6 +51,7 @@ def declare(target=None, *, prefetch=None, list_sizes=None):
             raise ValueError(f"Hints for {target.__name__} are already declared.")
         _DECLARED[target] = TypeHints(
             prefetch=prefetch if prefetch is not None else PrefetchPlan({}),
+            columns=columns,
             list_sizes=MappingProxyType(dict(list_sizes or {})),
         )
         return target
@@ -74,8 +78,13 @@ def hints_of_schema_type(graphql_type):
 
 
 def prefetched(target, queryset, paths, lookup=""):
-    """``queryset`` with the prefetches ``target`` declares for the selected ``paths``."""
-    return hints_for(target).prefetch.apply(queryset, paths, lookup)
+    """``queryset`` with the prefetches ``target`` declares for the selected ``paths``,
+    loading only the columns they read (its ``ColumnPlan``) when it lists ``target``'s
+    own model (no ``lookup``)."""
+    hints = hints_for(target)
+    if hints.columns is not None and not lookup:
+        queryset = hints.columns.apply(queryset, paths)
+    return hints.prefetch.apply(queryset, paths, lookup)
 
 
 def expose_page(model, *, fields, prefetch=None, list_sizes=None):

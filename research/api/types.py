@@ -1,5 +1,7 @@
 """GraphQL types for research domains and publications."""
 
+from functools import partial
+
 import graphene
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -10,10 +12,11 @@ from wagtail.documents import get_document_model
 from cms.api.absolute_urls import absolute_url
 from cms.api.hints import declare, expose_page
 from cms.api.nodes import Node, database_id_field
-from cms.api.prefetch import PrefetchPlan
+from cms.api.prefetch import ColumnPlan, PrefetchPlan
 from cms.api.request_state import once_per_request
 from cms.api.tags import note_list_tags, note_lookup
 from cms.publishing import scoped_list_tag
+from cms.rows import rows_with_related
 from cms.visibility import known_public, public_or_none
 
 from ..bibtex.export import bibtex_entry, plain_citation
@@ -90,12 +93,35 @@ PREFETCHED_AUTHORS = "prefetched_authors"
 
 
 def _authors(queryset, paths, lookup):
+    with_person = "authors.person" in paths
+    if not lookup and hasattr(queryset, "after_fetch"):
+        return queryset.after_fetch(partial(_load_authors, with_person=with_person))
     authors = PublicationAuthor.objects.order_by("sort_order", "id")
-    if "authors.person" in paths:
+    if with_person:
         authors = authors.select_related("person")
     return queryset.prefetch_related(
         Prefetch(f"{lookup}authors", queryset=authors, to_attr=PREFETCHED_AUTHORS)
     )
+
+
+def _load_authors(publications, *, with_person):
+    """The authors of a list of publications, as the prefetch above leaves them, in one
+    query built without Django's prefetch machinery (``cms.rows``): about a third of a
+    100-row page's loading went into building its 460 authors the usual way."""
+    if not publications:
+        return
+    authors = PublicationAuthor.objects.filter(publication__in=publications)
+    by_publication = {publication.pk: [] for publication in publications}
+    for author in rows_with_related(
+        authors.order_by("sort_order", "id"), ("person",) if with_person else ()
+    ):
+        by_publication[author.publication_id].append(author)
+    parent = PublicationAuthor._meta.get_field("publication")
+    for publication in publications:
+        listed = by_publication[publication.pk]
+        for author in listed:
+            parent.set_cached_value(author, publication)
+        setattr(publication, PREFETCHED_AUTHORS, listed)
 
 
 def authors_of(publication):
@@ -111,6 +137,10 @@ def _author_names(queryset, paths, lookup):
     return _authors(queryset, paths, lookup)
 
 
+#: What ``bibtex_entry`` and ``plain_citation`` read of a publication, beside its authors.
+CITED_COLUMNS = ("title", "venue", "year", "doi", "url", "arxiv_id")
+
+
 @declare(
     prefetch=PrefetchPlan(
         {
@@ -124,6 +154,18 @@ def _author_names(queryset, paths, lookup):
                 qs if "bibtex" in paths else _author_names(qs, paths, lookup)
             ),
         }
+    ),
+    columns=ColumnPlan(
+        Publication,
+        # Sort keys (``sorters.ORDERINGS``) and the expiry time a cached answer honours.
+        always=("sort_title", "year", "expire_at"),
+        reads={
+            "database_id": (),
+            "authors": (),
+            "pdf_url": ("pdf",),
+            "bibtex": CITED_COLUMNS,
+            "citation": CITED_COLUMNS,
+        },
     ),
     list_sizes={"authors": 30},
 )

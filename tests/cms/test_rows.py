@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.signals import post_init, pre_init
 from wagtail.images import get_image_model
 
-from cms.rows import BuiltFromRows, fills_from_row_only
+from cms.rows import BuiltFromRows, fills_from_row_only, rows_with_related
 from home.models import Person
 from research.models import Publication, PublicationAuthor, ResearchDomain, ResearchPage
 
@@ -76,3 +76,44 @@ def test_models_whose_init_does_more_are_built_by_django():
     # that wraps the stored name.
     assert not fills_from_row_only(ResearchPage)
     assert not fills_from_row_only(get_image_model())
+
+
+def test_rows_with_related_are_the_rows_select_related_reads(django_assert_num_queries):
+    """One statement, and the same instances, values and cached relations as Django's
+    ``select_related``: a linked person, and ``None`` where no person is linked."""
+    Person.objects.create(name="Nobody Cited", slug="nobody-cited")  # never joined
+    authors = PublicationAuthor.objects.order_by("sort_order", "id")
+    expected = list(authors.select_related("person"))
+    assert {a.person_id is None for a in expected} == {True, False}  # both kinds present
+    with django_assert_num_queries(1):
+        built = rows_with_related(authors, ("person",))
+        people = [author.person for author in built]  # cached: no statement more
+    assert built == expected
+    assert [values_of(a) for a in built] == [values_of(a) for a in expected]
+    assert [p and values_of(p) for p in people] == [
+        a.person and values_of(a.person) for a in expected
+    ]
+    assert {type(p) for p in people} == {Person, type(None)}
+    assert all(not a._state.adding and a._state.db == "default" for a in built)
+
+
+def test_rows_with_no_relation_named_are_the_plain_rows():
+    authors = PublicationAuthor.objects.filter(person__isnull=False).order_by("pk")
+    built = rows_with_related(authors)
+    assert [values_of(a) for a in built] == [values_of(a) for a in authors]
+    assert all(not a._state.fields_cache for a in built)  # nothing cached: read as usual
+
+
+def test_loaders_run_once_the_rows_are_fetched_and_follow_every_copy():
+    seen = []
+    queryset = Publication.objects.after_fetch(lambda rows: seen.append(list(rows)))
+    narrowed = queryset.filter(year__gte=1900).order_by("pk")  # a copy keeps the loader
+    rows = list(narrowed)
+    assert seen == [rows] and rows
+    list(narrowed)  # fetched already: not loaded again
+    assert len(seen) == 1
+    assert queryset.order_by("pk").first() == rows[0] and seen[-1] == rows[:1]  # a slice
+    assert len(seen) == 2
+    # Rows that are not instances skip the loaders; a plain queryset has none.
+    assert list(narrowed.values_list("pk", flat=True)) and len(seen) == 2
+    assert Publication.objects.all()._after_fetch == ()

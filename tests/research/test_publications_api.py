@@ -927,3 +927,72 @@ def test_a_cursor_from_another_list_is_refused_for_research_domains(client):
     teams = data_of(gql(client, "{ teams(first: 1) { pageInfo { endCursor } } }"))["teams"]
     body = gql(client, DOMAIN_PAGE, {"after": teams["pageInfo"]["endCursor"]})
     assert_bad_user_input(body, field="after")
+
+
+def every_publication_field():
+    """A selection of every field of ``Publication``, each object field with its
+    ``__typename``: a field added to the type is selected here too."""
+    from graphql import get_named_type, is_leaf_type
+
+    from cms.api.schema import schema
+
+    fields = schema.graphql_schema.type_map["Publication"].fields
+    return " ".join(
+        name if is_leaf_type(get_named_type(field.type)) else f"{name} {{ __typename }}"
+        for name, field in fields.items()
+    )
+
+
+def test_every_field_of_a_page_is_read_without_a_query_per_row(
+    client, django_assert_max_num_queries
+):
+    """Lists read only the columns their selected fields need (``ColumnPlan``); a field
+    that needs another column must never read it row by row."""
+    node = every_publication_field()
+    page = f"publications(first: $first) {{ edges {{ node {{ {node} }} }} }}"
+    query = f"query ($first: Int) {{ {page} }}"
+    data_of(gql(client, query, {"first": 100}))  # warm-up: one-time queries of the process
+    small, small_cost = measure_queries(
+        client, django_assert_max_num_queries, 6, query, {"first": 12}
+    )
+    large, large_cost = measure_queries(
+        client, django_assert_max_num_queries, 6, query, {"first": 100}
+    )
+    assert small_cost == large_cost
+    assert len(large["publications"]["edges"]) == 46
+    one = next(
+        e["node"] for e in large["publications"]["edges"] if e["node"]["slug"] == PHOTON_SLUG
+    )
+    single = data_of(
+        gql(
+            client,
+            f"query ($slug: String!) {{ publication(slug: $slug) {{ {node} }} }}",
+            {"slug": PHOTON_SLUG},
+        )
+    )["publication"]
+    assert one == single and one["title"] and one["bibtex"].startswith("@misc{")
+
+
+def test_a_page_reads_only_the_columns_its_fields_need(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publication_columns(node):
+        with CaptureQueriesContext(connection) as captured:
+            data_of(
+                gql(client, f"{{ publications(first: 3) {{ edges {{ node {{ {node} }} }} }} }}")
+            )
+        (select,) = [
+            q["sql"]
+            for q in captured
+            if 'FROM "research_publication"' in q["sql"] and "LIMIT 4" in q["sql"]
+        ]
+        return select.split(" FROM ")[0]
+
+    titles = publication_columns("title")
+    assert (
+        '"title"' in titles and '"abstract"' not in titles and '"first_published_at"' not in titles
+    )
+    assert '"abstract"' in publication_columns("title abstract")
+    cited = publication_columns("citation")
+    assert '"doi"' in cited and '"venue"' in cited and '"abstract"' not in cited
