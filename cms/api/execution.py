@@ -33,12 +33,15 @@ the answers against graphql-core's own execution.
 
 from functools import partial
 
+from django.db.models import Model
 from graphene.types.resolver import dict_or_attr_resolver
+from graphene_django import DjangoObjectType
 from graphql import (
     ExecutionContext,
     GraphQLNonNull,
     get_nullable_type,
     is_leaf_type,
+    is_object_type,
     located_error,
 )
 from graphql.execution.execute import get_field_def, invalid_return_type_error
@@ -135,6 +138,29 @@ class PlainFieldExecutionContext(ExecutionContext):
             return super().complete_object_value(return_type, field_nodes, info, path, result)
         return plan.complete(self, result, info, path)
 
+    def complete_list_value(self, return_type, field_nodes, info, path, result):
+        """graphql-core's; a list of objects that may not be null, each on its type's
+        ``ObjectPlan``, without the two calls of ``complete_value`` per item."""
+        item_type = return_type.of_type
+        plan = None
+        if isinstance(item_type, GraphQLNonNull) and is_object_type(item_type.of_type):
+            plan = self.object_plan(item_type.of_type, field_nodes)
+        if (
+            plan is None
+            or not isinstance(result, list | tuple)
+            or any(item is None or isinstance(item, Exception) for item in result)
+        ):
+            return super().complete_list_value(return_type, field_nodes, info, path, result)
+        completed = []
+        for index, item in enumerate(result):
+            item_path = path.add_key(index, None)
+            try:
+                completed.append(plan.complete(self, item, info, item_path))
+            except Exception as raw_error:
+                error = located_error(raw_error, field_nodes, item_path.as_list())
+                self.handle_field_error(error, item_type, item_path)  # raises: non-null
+        return completed
+
     def object_plan(self, return_type, field_nodes):
         """The ``ObjectPlan`` of this selection on ``return_type``, or ``None``."""
         key = (return_type, *map(id, field_nodes))
@@ -157,8 +183,7 @@ class PlainFieldExecutionContext(ExecutionContext):
                 fields.append((response_name, nodes, _TYPENAME))
             else:
                 plain = self.plain_field(return_type, nodes[0])
-                leaf = plain is not None and plain.leaf is not None
-                fields.append((response_name, nodes, _PlannedLeaf(plain) if leaf else None))
+                fields.append((response_name, nodes, plain and _Planned(plain)))
         return ObjectPlan(return_type, field_nodes, visitors, fields)
 
 
@@ -166,34 +191,48 @@ class PlainFieldExecutionContext(ExecutionContext):
 _TYPENAME = object()
 
 
-class _PlannedLeaf:
-    """A plain leaf field on an object's plan, read without its middleware's reader: the
-    middleware visited the object instead."""
+class _Planned:
+    """A plain field on an object's plan, read without its middlewares' readers: they
+    visited the object instead. ``leaf``: its scalar or enum, ``None`` for an object or a
+    list, completed by graphql-core's ``complete_value`` with an ``info`` built for it."""
 
-    __slots__ = ("attname", "default", "leaf", "non_null")
+    __slots__ = ("attname", "default", "field", "leaf", "non_null")
 
     def __init__(self, plain):
-        self.attname, self.default, self.leaf = plain.attname, plain.default, plain.leaf
+        self.attname, self.default, self.field = plain.attname, plain.default, plain.field
+        self.leaf = plain.leaf
         self.non_null = isinstance(plain.field.type, GraphQLNonNull)
+
+
+def _decided_by_class(return_type):
+    """Whether the type's ``is_type_of`` answers the same for every instance of one model
+    class: graphene-django's own does (it compares the instance's model with the type's)."""
+    is_type_of = getattr(return_type.is_type_of, "__func__", None)
+    return is_type_of is not None and is_type_of is DjangoObjectType.is_type_of.__func__
 
 
 class ObjectPlan:
     """How the objects of one type, under one selection, complete (module docstring).
 
     ``fields``: ``(response name, field nodes, how)`` in graphql-core's order, ``how``
-    being ``_TYPENAME``, a ``_PlannedLeaf`` or ``None`` (``execute_field``).
+    being ``_TYPENAME``, a ``_Planned`` or ``None`` (``execute_field``). A type whose
+    ``is_type_of`` is decided by the model class asks it once per class.
     """
 
-    __slots__ = ("type", "field_nodes", "visitors", "fields")
+    __slots__ = ("type", "field_nodes", "visitors", "fields", "by_class", "accepted")
 
     def __init__(self, return_type, field_nodes, visitors, fields):
         self.type, self.field_nodes = return_type, field_nodes
         self.visitors, self.fields = visitors, fields
+        self.by_class, self.accepted = _decided_by_class(return_type), None
 
     def complete(self, context, result, info, path):
         return_type = self.type
-        if return_type.is_type_of and not return_type.is_type_of(result, info):
-            raise invalid_return_type_error(return_type, result, self.field_nodes)
+        if return_type.is_type_of and type(result) is not self.accepted:
+            if not return_type.is_type_of(result, info):
+                raise invalid_return_type_error(return_type, result, self.field_nodes)
+            if self.by_class and isinstance(result, Model):
+                self.accepted = type(result)
         for visit in self.visitors:
             visit(result)
         completed = {}
@@ -208,6 +247,12 @@ class ObjectPlan:
                     completed[response_name] = None
                     continue
                 if value is not None and value is not _UNREAD:
+                    if planned.leaf is None:
+                        field_path = Path(path, response_name, return_type.name)
+                        completed[response_name] = _complete(
+                            context, return_type, planned.field, field_nodes, field_path, value
+                        )
+                        continue
                     serialized = _serialize(planned.leaf, value)
                     if serialized is not None and serialized is not Undefined:
                         completed[response_name] = serialized
@@ -220,6 +265,17 @@ class ObjectPlan:
             if value is not Undefined:
                 completed[response_name] = value
         return completed
+
+
+def _complete(context, parent_type, field, field_nodes, path, value):
+    """An object or a list read from a plain field, completed as ``execute_field`` does."""
+    info = context.build_resolve_info(field, field_nodes, parent_type, path)
+    try:
+        return context.complete_value(field.type, field_nodes, info, path, value)
+    except Exception as raw_error:
+        error = located_error(raw_error, field_nodes, path.as_list())
+        context.handle_field_error(error, field.type, path)
+        return None
 
 
 #: A plain field whose read raised: read again on graphql-core's path, which reports it.

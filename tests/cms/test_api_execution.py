@@ -13,7 +13,7 @@ from cms.api.execution import PlainFieldExecutionContext
 from cms.api.tags import TagMiddleware, collecting
 from cms.publishing import model_tag
 from home.api.types import PersonType
-from home.models import Person
+from home.models import Person, Team
 
 
 class Record:
@@ -73,6 +73,15 @@ class Query(graphene.ObjectType):
     papers = graphene.List(Paper)
     paper_as_dict = graphene.Field(Paper)
     checked = graphene.List(Checked)
+    gappy = graphene.List(Paper)
+
+    def resolve_gappy(root, info):
+        """Lists of authors that may hold no null: one holds a null, one a nameless author."""
+        return [
+            Record(title="Holes", authors=[Record(name="Ada"), None]),
+            Record(title="Nameless", authors=[Record(name=None)]),
+            Record(title="Whole", authors=[{"name": "Grace"}]),
+        ]
 
     def resolve_checked(root, info):
         return [Record(name="Ada"), {"name": "not a record"}]
@@ -117,6 +126,7 @@ DOCUMENTS = {
     "introspection": '{ __schema { queryType { name } } __type(name: "Paper") { name } }',
     "a scalar that answers no value": "{ papers { title mood } }",
     "an object of another type": "{ checked { name } }",
+    "nulls in lists that may hold none": "{ gappy { title authors { name } } }",
     "fragments and directives": """
         query { papers { ...Cited lead @include(if: false) { name } } }
         fragment Cited on Paper { title venue @skip(if: true) ... on Paper { year } }
@@ -260,8 +270,31 @@ class StaffQuery(graphene.ObjectType):
     staff = graphene.Field(Staff)
 
     def resolve_staff(root, info):
+        if root is not None:
+            return root
         ada, grace = Person(pk=1, name="Ada"), Person(pk=2, name="Grace")
         return {"people": [ada, grace], "lead": Person(pk=3, name="Edsger")}
+
+
+def test_a_models_type_checks_each_class_it_meets():
+    """``is_type_of`` of a model's type is asked once per model class on a plan: an
+    object of another class in the same list is still refused, as graphql-core does."""
+    schema = graphene.Schema(query=StaffQuery).graphql_schema
+    document = parse("{ staff { people { name } } }")
+    mixed = {"people": [Person(pk=1, name="Ada"), Person(pk=2, name="Grace"), Team(pk=3)]}
+    answers = []
+    for context_class in (PlainFieldExecutionContext, ExecutionContext):
+        result = execute(
+            schema,
+            document,
+            root_value=mixed,
+            middleware=[TagMiddleware()],
+            execution_context_class=context_class,
+        )
+        answers.append(formatted(result))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == {"staff": {"people": None}}
+    assert answers[0][1][0][0].startswith("Expected value of type 'Person' but got: <Team")
 
 
 def test_the_cache_tags_of_plain_fields_are_those_of_the_whole_path():
@@ -299,9 +332,10 @@ def test_only_objects_nulls_and_refusals_build_info(monkeypatch):
     monkeypatch.setattr(PlainFieldExecutionContext, "build_resolve_info", counted)
     result = run("{ papers { title venue mood lead { name } } }", PlainFieldExecutionContext)
     assert result.data["papers"][1]["venue"] == "SOSP"
-    # The root field has a resolver; each mood is refused, each lead an object or null.
-    # No title, no venue (a value, or null in a nullable field on the object's plan), no name.
-    assert built == ["Query.papers"] + ["Paper.mood", "Paper.lead"] * 2
+    # The root field has a resolver; each mood is refused; the first lead is an object.
+    # On the objects' plans no leaf builds one, nor a null in a nullable field (the venue
+    # of the first paper, the lead of the second).
+    assert built == ["Query.papers", "Paper.mood", "Paper.lead", "Paper.mood"]
 
 
 class Named(graphene.Interface):
@@ -355,21 +389,17 @@ class Visiting(PlainRecorder):
 
 
 def test_with_visiting_middleware_objects_complete_on_a_plan():
-    """Every middleware visits the objects: their leaves are read without a reader per
-    leaf, the fields that hold objects with it, and the answers are graphql-core's."""
+    """Every middleware visits the objects: their plain fields are read without a reader
+    per field, and the answers are graphql-core's."""
     log = []
-    document = "{ papers { title venue lead { name } __typename } }"
-    result = run(document, PlainFieldExecutionContext, [Visiting("visiting", log)])
+    document = "{ papers { title venue lead { name } __typename shouted } }"
+    visiting = Visiting("visiting", log)
+    result = run(document, PlainFieldExecutionContext, [visiting])
     assert formatted(result) == formatted(run(document, ExecutionContext))
-    # The second paper's venue has a value, the first's is null; the first lead is read
-    # (an object), the second is null; every object is visited once, leaves never read.
-    assert log == [
-        "visit Paper",
-        "visiting Paper.lead",
-        "visit Author",
-        "visit Paper",
-        "visiting Paper.lead",
-    ]
+    # Each object visited once (the second paper's lead is null); no plain field read
+    # through the reader; a field with its own resolver still goes through ``resolve``.
+    assert log == ["visit Paper", "visit Author", "visit Paper"]
+    assert visiting.fields == ["Query.papers", "Paper.shouted", "Paper.shouted"]
 
 
 @pytest.mark.parametrize("document", DOCUMENTS.values(), ids=DOCUMENTS.keys())
