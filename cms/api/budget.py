@@ -73,8 +73,9 @@ class DeadlineMiddleware:
         return partial(self._within_deadline, read)
 
     def object_visitor(self, schema, parent_type):
-        """Checks the deadline once before an object's plain leaves are read on the
-        short path (``cms.api.execution``): reading them costs no SQL."""
+        """Checks the deadline once before an ``ObjectPlan`` reads an object's plain fields
+        (``cms.api.execution``). A read that fails is read again through ``plain_reader``,
+        which turns a cancelled statement into the end of the request."""
         return self._check_deadline
 
     def _check_deadline(self, root):

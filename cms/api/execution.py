@@ -18,13 +18,18 @@ scalar cannot represent, an error while reading) completes as graphql-core does.
 
 An object goes further when every middleware offers ``object_visitor(schema,
 parent_type)``: a callable run once per object, before its fields, that does for the
-object what its ``plain_reader`` would do for each plain leaf (tag it, check the
-deadline). The object then completes on an ``ObjectPlan``, built once per execution for
-its type and selection (fragments and directives already applied): ``__typename`` is
-its type's name, each plain leaf is read and serialised in one loop with no ``Path``,
-no reader and no ``info``, and every other field (an object, a list, a resolver, a
-leaf that is null where it may not be, refused or raised) takes ``execute_field``
-as above, with its errors. A 100-row page completes about 800 objects this way.
+object what its ``plain_reader`` would do for each plain field it accepts (tag it,
+check the deadline). The object then completes on an ``ObjectPlan``, built once per
+execution for its type and selection (fragments and directives already applied):
+``__typename`` is its type's name; each plain field is read without a reader, a leaf
+serialised in place and an object or a list completed by ``complete_value`` with an
+``info`` of its own; a list of objects that may not be null completes each item on its
+type's plan; a model type's ``is_type_of`` is asked once per model class (graphene-
+django's answers by class). Every other field (a resolver, arguments, a field a
+middleware keeps on the whole path, a leaf that is null where it may not be, refused
+or raised) takes ``execute_field`` as above, with its errors. A 100-row page
+completes about 800 objects this way.
+
 The API is synchronous: no resolver returns an awaitable. The methods overridden and
 called here are graphql-core's, at the version ``cms.api.upstream_patches.PINNED``
 names (an upgrade fails its test first); ``tests/cms/test_api_execution.py`` checks

@@ -169,7 +169,7 @@ class TagMiddleware:
         return read_and_tag
 
     def object_visitor(self, schema, parent_type):
-        """Tags an object whose plain leaves the short path reads (``cms.api.execution``),
+        """Tags an object whose plain fields an ``ObjectPlan`` reads (``cms.api.execution``),
         as ``plain_reader`` does for each of them."""
         return _tag_object
 
