@@ -403,6 +403,14 @@ def test_with_visiting_middleware_objects_complete_on_a_plan():
 
 
 @pytest.mark.parametrize("document", DOCUMENTS.values(), ids=DOCUMENTS.keys())
+def test_reading_field_by_field_answers_what_graphql_core_answers(document):
+    """A middleware that reads plain fields but does not visit objects keeps every object
+    off the plans: each plain field is read on its own, through the reader."""
+    reading = run(document, PlainFieldExecutionContext, [PlainRecorder("reading", [])])
+    assert formatted(reading) == formatted(run(document, ExecutionContext))
+
+
+@pytest.mark.parametrize("document", DOCUMENTS.values(), ids=DOCUMENTS.keys())
 def test_a_plan_answers_what_graphql_core_answers(document):
     visiting = run(document, PlainFieldExecutionContext, [Visiting("visiting", [])])
     assert formatted(visiting) == formatted(run(document, ExecutionContext))
