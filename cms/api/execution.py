@@ -75,14 +75,17 @@ def plain_attribute(field):
 
 
 class PlainField:
-    """How one field of one type is read on the short path."""
+    """How one field of one type is read on the short path: ``read`` with its
+    middlewares' readers, or, on an ``ObjectPlan``, ``read_attribute`` alone.
+    ``leaf``: its scalar or enum, ``None`` for an object or a list."""
 
-    __slots__ = ("read", "attname", "default", "field", "leaf")
+    __slots__ = ("read", "attname", "default", "field", "leaf", "non_null")
 
     def __init__(self, read, attname, default, field):
         self.read, self.attname, self.default, self.field = read, attname, default, field
         nullable = get_nullable_type(field.type)
         self.leaf = nullable if is_leaf_type(nullable) else None
+        self.non_null = isinstance(field.type, GraphQLNonNull)
 
 
 class PlainFieldExecutionContext(ExecutionContext):
@@ -127,14 +130,13 @@ class PlainFieldExecutionContext(ExecutionContext):
                 serialized = plain.leaf.serialize(value)
                 if serialized is not None and serialized is not Undefined:
                     return serialized
-            # An object or a list (its fields come next), null, or a value the scalar
-            # refused: graphql-core completes it, with its own errors.
-            info = self.build_resolve_info(plain.field, field_nodes, parent_type, path)
-            return self.complete_value(plain.field.type, field_nodes, info, path, value)
         except Exception as raw_error:
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, plain.field.type, path)
             return None
+        # An object or a list (its fields come next), null, or a value the scalar
+        # refused: graphql-core completes it, with its own errors.
+        return _complete(self, parent_type, plain.field, field_nodes, path, value)
 
     def complete_object_value(self, return_type, field_nodes, info, path, result):
         """graphql-core's, on the object's ``ObjectPlan`` when it has one."""
@@ -188,25 +190,12 @@ class PlainFieldExecutionContext(ExecutionContext):
                 fields.append((response_name, nodes, _TYPENAME))
             else:
                 plain = self.plain_field(return_type, nodes[0])
-                fields.append((response_name, nodes, plain and _Planned(plain)))
+                fields.append((response_name, nodes, plain))
         return ObjectPlan(return_type, field_nodes, visitors, fields)
 
 
 #: A ``__typename`` in an object's plan: its type's name, without a resolver.
 _TYPENAME = object()
-
-
-class _Planned:
-    """A plain field on an object's plan, read without its middlewares' readers: they
-    visited the object instead. ``leaf``: its scalar or enum, ``None`` for an object or a
-    list, completed by graphql-core's ``complete_value`` with an ``info`` built for it."""
-
-    __slots__ = ("attname", "default", "field", "leaf", "non_null")
-
-    def __init__(self, plain):
-        self.attname, self.default, self.field = plain.attname, plain.default, plain.field
-        self.leaf = plain.leaf
-        self.non_null = isinstance(plain.field.type, GraphQLNonNull)
 
 
 def _decided_by_class(return_type):
@@ -220,7 +209,8 @@ class ObjectPlan:
     """How the objects of one type, under one selection, complete (module docstring).
 
     ``fields``: ``(response name, field nodes, how)`` in graphql-core's order, ``how``
-    being ``_TYPENAME``, a ``_Planned`` or ``None`` (``execute_field``). A type whose
+    being ``_TYPENAME``, a ``PlainField`` (read without its middlewares' readers: they
+    visited the object) or ``None`` (``execute_field``). A type whose
     ``is_type_of`` is decided by the model class asks it once per class.
     """
 
@@ -241,13 +231,12 @@ class ObjectPlan:
         for visit in self.visitors:
             visit(result)
         completed = {}
-        is_dict = isinstance(result, dict)
         for response_name, field_nodes, planned in self.fields:
             if planned is _TYPENAME:
                 completed[response_name] = return_type.name
                 continue
             if planned is not None:
-                value = _read(result, planned, is_dict)
+                value = _read(result, planned)
                 if value is None and not planned.non_null:
                     completed[response_name] = None
                     continue
@@ -287,11 +276,9 @@ def _complete(context, parent_type, field, field_nodes, path, value):
 _UNREAD = object()
 
 
-def _read(root, planned, is_dict):
+def _read(root, plain):
     try:
-        if is_dict:
-            return root.get(planned.attname, planned.default)
-        return getattr(root, planned.attname, planned.default)
+        return read_attribute(root, plain.attname, plain.default)
     except Exception:
         return _UNREAD
 
