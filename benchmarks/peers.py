@@ -10,7 +10,11 @@ this API sorts it, so both list the same titles in the same order (checked on ev
 run). Its public role may read them, as this API's public schema does.
 
 Both are asked for the same pages, over HTTP on 127.0.0.1, one request at a time on a
-kept-alive connection, each with its response cache off:
+kept-alive connection, each with its response cache off. The two requests compared
+take turns, one of each at a time (the first alternating), so that the machine's
+drift from minute to minute (on a shared 2-core machine, the same request's median
+moves by half between runs) weighs on both sides alike instead of deciding a ratio
+near 1:
 
 * the seed page (12 A-Z with domain and authors, the total and the count per domain),
   and 100 per page: one GraphQL request each (Directus: the page, ``_aggregated``
@@ -280,22 +284,44 @@ class Peer:
     def __init__(self, name, port, path):
         self.name, self.port, self.path = name, port, path
 
-    def measure(self, params, iterations, cold=False):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port)
-        for _ in range(5):  # every worker has parsed the query once
-            status, body = get(conn, self.path, params)
-        payload = json.loads(body)
-        assert status == 200 and "errors" not in payload, body[:500]
-        timings = []
-        for _ in range(iterations):
-            if cold:
-                bump_content_generation()
-            started = time.perf_counter()
-            status, body = get(conn, self.path, params)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert status == 200, body[:300]
-        conn.close()
-        return {**run.latency(timings), "bytes": len(body)}, payload
+    def side(self, params, cold=False):
+        return Side(self, params, cold)
+
+
+class Side:
+    """One side of a comparison: one request to one server, on a kept-alive connection,
+    sent five times first (every worker has parsed the query once); ``once`` times one
+    more, after a publish (``bump_content_generation``) when ``cold``."""
+
+    def __init__(self, peer, params, cold):
+        self.peer, self.params, self.cold = peer, params, cold
+        self.conn = http.client.HTTPConnection("127.0.0.1", peer.port)
+        for _ in range(5):
+            status, body = get(self.conn, peer.path, params)
+        self.payload = json.loads(body)
+        assert status == 200 and "errors" not in self.payload, body[:500]
+        self.body, self.timings = body, []
+
+    def once(self):
+        if self.cold:
+            bump_content_generation()
+        started = time.perf_counter()
+        status, self.body = get(self.conn, self.peer.path, self.params)
+        self.timings.append((time.perf_counter() - started) * 1000)
+        assert status == 200, self.body[:300]
+
+    def result(self):
+        self.conn.close()
+        return {**run.latency(self.timings), "bytes": len(self.body)}, self.payload
+
+
+def measure(*sides, iterations=ITERATIONS):
+    """``(latency, payload)`` of each side, their requests taking turns (module
+    docstring): who goes first alternates, so neither always follows the other."""
+    for index in range(iterations):
+        for side in sides if index % 2 == 0 else reversed(sides):
+            side.once()
+    return [side.result() for side in sides]
 
 
 def check_same_page(api_payload, directus_payload, total):
@@ -351,6 +377,7 @@ def main():
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "live_publications": live,
         "iterations": ITERATIONS,
+        "interleaved": True,
         "directus": directus_version(),
         "preparation": preparation,
         "cases": {},
@@ -358,9 +385,11 @@ def main():
     lines = [f"{live:,} live publications, PostgreSQL; {ITERATIONS} requests per case, over HTTP"]
     try:
         for key, (name, api_params, directus_params, *page_only) in cases.items():
-            cold, api_payload = api.measure(api_params, ITERATIONS, cold=True)
-            warm, _ = api.measure(api_params, ITERATIONS)
-            peer, directus_payload = directus.measure(directus_params, ITERATIONS)
+            (cold, api_payload), (peer, directus_payload) = measure(
+                api.side(api_params, cold=True), directus.side(directus_params)
+            )
+            # Alone: a cold request before each would drop the counts it keeps.
+            ((warm, _),) = measure(api.side(api_params))
             if key != "search_domain":  # the two searches match differently (docstring)
                 check_same_page(api_payload, directus_payload, live)
             row = results["cases"][key] = {
@@ -376,8 +405,9 @@ def main():
             )
             directus_page_only, api_page_only = page_only
             if directus_page_only is not None:
-                row["directus_page_only"], _ = directus.measure(directus_page_only, ITERATIONS)
-                row["api_page_only_cold"], _ = api.measure(api_page_only, ITERATIONS, cold=True)
+                (row["api_page_only_cold"], _), (row["directus_page_only"], _) = measure(
+                    api.side(api_page_only, cold=True), directus.side(directus_page_only)
+                )
                 ours = row["api_page_only_cold"]["median_ms"]
                 theirs = row["directus_page_only"]["median_ms"]
                 line += (
