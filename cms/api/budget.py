@@ -13,11 +13,19 @@ request with a coded ``TIMEOUT`` error (issue 12):
   request runs longer; PostgreSQL cancels it (SQLSTATE 57014) and that, too,
   ends the request with ``TIMEOUT``.
 
-The statement timeout is set on the API's connection before its first statement
-and reset right after the operation, so it never reaches an admin request served
-later on the same (persistent) connection. Both statements go to the driver's
-own cursor, as Django's connection setup does: they are not the API's queries,
-so query counts do not include them.
+The statement timeout never reaches an admin request served later on the same
+(persistent) connection, and costs no round trip where it can be helped:
+
+* outside a transaction (how requests run: autocommit), each statement goes out as
+  ``SET LOCAL statement_timeout = …; <statement>`` in one message. PostgreSQL runs
+  a message's statements as one implicit transaction, so the timeout holds for the
+  statement and ends with it; the driver then steps to the statement's result;
+* inside one (an atomic block, a test's transaction), where ``SET LOCAL`` would last
+  to its end, the timeout is set before the block's first statement and reset right
+  after the operation: two statements of their own, on the driver's cursor as
+  Django's connection setup does.
+
+Query counts include neither: they are not the API's queries.
 """
 
 import time
@@ -26,6 +34,7 @@ from functools import partial
 
 from django.db import DatabaseError, connection
 from graphql import ExecutionResult, execute
+from psycopg import ClientCursor
 
 from .conf import api_setting
 from .errors import APIError, ErrorCode
@@ -94,7 +103,9 @@ class DeadlineMiddleware:
 
 
 class StatementTimeout:
-    """Sets ``statement_timeout`` before the first statement of a block, resets it after.
+    """Runs the API's statements under ``statement_timeout`` (module docstring): sent
+    with each statement outside a transaction; inside one, set before the first
+    statement and reset after.
 
     Lazily, so a request that needs no SQL sends none, and a database that cannot
     be reached fails where it does without the timeout (in a resolver).
@@ -102,9 +113,18 @@ class StatementTimeout:
 
     def __init__(self, milliseconds):
         self.milliseconds = milliseconds
+        self.prefix = f"SET LOCAL statement_timeout = {int(milliseconds)}; "
         self.active = False
 
     def __call__(self, execute_sql, sql, params, many, context):
+        driver_cursor = context["cursor"].cursor
+        if not many and isinstance(driver_cursor, ClientCursor) and connection.get_autocommit():
+            # One message, one implicit transaction: the timeout ends with the statement.
+            # (A client-side-binding cursor sends it as text, where several may follow
+            # each other; a server-side-binding one could not.)
+            result = execute_sql(self.prefix + sql, params, many, context)
+            driver_cursor.nextset()  # from the SET's result to the statement's
+            return result
         if not self.active:
             # Wrapped like Django's own statements, so a server that has gone away raises
             # Django's OperationalError, which the view answers with 503 (an outage).

@@ -16,8 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from research.models import Publication
+from research.models import Publication, PublicationAuthor
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,11 @@ def statement_timeout():
 
 
 @contextmanager
-def publications_locked(seconds):
-    """Another session holds an exclusive lock on the publications table for ``seconds``."""
+def publications_locked(seconds, model=Publication):
+    """Another session holds an exclusive lock on the publications table (or ``model``'s)
+    for ``seconds``."""
     other = connection.get_new_connection(connection.get_connection_params())
-    other.execute(f"LOCK TABLE {Publication._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+    other.execute(f"LOCK TABLE {model._meta.db_table} IN ACCESS EXCLUSIVE MODE")
     release = threading.Timer(seconds, other.rollback)
     release.start()
     try:
@@ -135,3 +137,49 @@ def test_a_request_whose_budget_runs_out_midway_stops_at_the_next_resolver(clien
         response = post(client)
     assert_timed_out(response)
     transaction.savepoint_rollback(savepoint)
+
+
+# How requests run in production: in autocommit, outside any transaction. The tests above
+# run inside the test's transaction, where the timeout is set and reset around the request.
+outside_a_transaction = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+AUTHORS_QUERY = "{ publications(first: 5) { edges { node { title authors { name } } } } }"
+
+
+@postgresql_only
+@outside_a_transaction
+def test_outside_a_transaction_each_statement_is_sent_with_the_timeout(client):
+    default = statement_timeout()
+    with (
+        api_settings(STATEMENT_TIMEOUT_MS=1234, RESPONSE_CACHE_SECONDS=0),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        body = post(client, AUTHORS_QUERY).json()
+    assert "errors" not in body
+    assert len(body["data"]["publications"]["edges"]) == 5
+    assert all(edge["node"]["authors"] for edge in body["data"]["publications"]["edges"])
+    # Every statement of the request, in the same message as the timeout (so no SET or
+    # RESET of its own), and nothing left on the connection after it.
+    sent = [query["sql"] for query in queries.captured_queries]
+    assert len(sent) >= 3
+    assert all(sql.startswith("SET LOCAL statement_timeout = 1234; SELECT") for sql in sent)
+    assert statement_timeout() == default != "1234ms"
+
+
+@postgresql_only
+@outside_a_transaction
+def test_outside_a_transaction_a_later_statement_is_cancelled_too(client):
+    # Only the request's last statement (the authors) reads the locked table: the timeout
+    # holds for every statement, not only the first.
+    default = statement_timeout()
+    with (
+        api_settings(STATEMENT_TIMEOUT_MS=300, RESPONSE_CACHE_SECONDS=0),
+        publications_locked(seconds=3, model=PublicationAuthor),
+    ):
+        started = time.monotonic()
+        response = post(client, AUTHORS_QUERY)
+        waited = time.monotonic() - started
+    assert_timed_out(response)
+    assert waited < 3
+    assert statement_timeout() == default
+    # The connection serves the next request as usual.
+    assert "errors" not in post(client, AUTHORS_QUERY).json()
