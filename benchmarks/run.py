@@ -7,6 +7,7 @@ network), then requests per second under 50 concurrent clients from ``wrk``
 against gunicorn on 127.0.0.1. Prints a table and writes ``benchmarks/results/<date>.json``.
 """
 
+import importlib
 import json
 import os
 import platform
@@ -257,6 +258,9 @@ def load(case, seconds):
 
 
 def main():
+    # The in-process cases are served as a server process serves them: the application
+    # loaded by ``cms.wsgi``, which also tunes the garbage collector (``cms.gc_tuning``).
+    importlib.import_module("cms.wsgi")
     client = Client()
     live = Publication.objects.live().count()
     depth = min(80_000, max(live - 20, 1))
