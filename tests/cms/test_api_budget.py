@@ -55,9 +55,8 @@ def statement_timeout():
 
 
 @contextmanager
-def publications_locked(seconds, model=Publication):
-    """Another session holds an exclusive lock on the publications table (or ``model``'s)
-    for ``seconds``."""
+def table_locked(seconds, model=Publication):
+    """Another session holds an exclusive lock on ``model``'s table for ``seconds``."""
     other = connection.get_new_connection(connection.get_connection_params())
     other.execute(f"LOCK TABLE {model._meta.db_table} IN ACCESS EXCLUSIVE MODE")
     release = threading.Timer(seconds, other.rollback)
@@ -68,6 +67,19 @@ def publications_locked(seconds, model=Publication):
         release.cancel()
         other.rollback()
         other.close()
+
+
+def post_while_locked(client, query=QUERY, model=Publication):
+    """``post`` with a 300 ms statement timeout while ``model``'s table is locked for 3 s
+    (no response cache: its key reads the next expiry time from the publications table,
+    before the operation runs); returns the response and the seconds it took."""
+    with (
+        api_settings(STATEMENT_TIMEOUT_MS=300, RESPONSE_CACHE_SECONDS=0),
+        table_locked(seconds=3, model=model),
+    ):
+        started = time.monotonic()
+        response = post(client, query)
+        return response, time.monotonic() - started
 
 
 def test_a_request_past_its_wall_clock_budget_stops_with_timeout(
@@ -98,15 +110,7 @@ def test_a_batch_shares_one_budget(client):
 def test_a_cancelled_statement_ends_the_request_with_timeout(client):
     default = statement_timeout()
     savepoint = transaction.savepoint()
-    # (No response cache: its key reads the next expiry time from the locked table,
-    # before the operation runs.)
-    with (
-        api_settings(STATEMENT_TIMEOUT_MS=300, RESPONSE_CACHE_SECONDS=0),
-        publications_locked(seconds=3),
-    ):
-        started = time.monotonic()
-        response = post(client)
-        waited = time.monotonic() - started
+    response, waited = post_while_locked(client)
     assert_timed_out(response)
     assert waited < 3  # cancelled, not answered once the lock was released
     # The cancelled statement aborted the test's transaction; once rolled back, the
@@ -132,7 +136,7 @@ def test_a_request_whose_budget_runs_out_midway_stops_at_the_next_resolver(clien
     savepoint = transaction.savepoint()
     with (
         api_settings(REQUEST_BUDGET_SECONDS=1, STATEMENT_TIMEOUT_MS=0, RESPONSE_CACHE_SECONDS=0),
-        publications_locked(seconds=3),
+        table_locked(seconds=3),
     ):
         response = post(client)
     assert_timed_out(response)
@@ -171,13 +175,7 @@ def test_outside_a_transaction_a_later_statement_is_cancelled_too(client):
     # Only the request's last statement (the authors) reads the locked table: the timeout
     # holds for every statement, not only the first.
     default = statement_timeout()
-    with (
-        api_settings(STATEMENT_TIMEOUT_MS=300, RESPONSE_CACHE_SECONDS=0),
-        publications_locked(seconds=3, model=PublicationAuthor),
-    ):
-        started = time.monotonic()
-        response = post(client, AUTHORS_QUERY)
-        waited = time.monotonic() - started
+    response, waited = post_while_locked(client, AUTHORS_QUERY, model=PublicationAuthor)
     assert_timed_out(response)
     assert waited < 3
     assert statement_timeout() == default
