@@ -149,4 +149,4 @@ mutation: install
 	$(PY) -m benchmarks.mutation
 
 clean:
-	rm -rf $(VENV) $(TOOLS) db.sqlite3 .test-media mutants $(HTTP_AUDIT)/node_modules
+	rm -rf $(VENV) $(TOOLS) db.sqlite3* .test-media mutants $(HTTP_AUDIT)/node_modules

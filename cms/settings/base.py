@@ -94,6 +94,20 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `runserver` and the browser tests' live server answer on several threads, each
+    # with its own connection. WAL: readers never wait for the writer. IMMEDIATE: a
+    # transaction takes the writer lock when it begins, so one that reads before it
+    # writes (Wagtail's publish) waits its turn; BEGUN DEFERRED, SQLite refuses its
+    # upgrade at once with "database is locked" if another connection wrote meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

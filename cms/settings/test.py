@@ -33,15 +33,12 @@ GRAPHIQL = False
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", LOCAL_FRONTEND_ORIGINS)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file in WAL mode, not Django's shared in-memory test database: the browser
-    # tests' live server answers the admin's concurrent requests (preview, editing
-    # session pings) on several threads, which share one in-memory connection and
-    # then fail with "table is locked"; with a file each thread has its own
+    # A file (in WAL mode, see base), not Django's shared in-memory test database: the
+    # browser tests' live server answers the admin's concurrent requests (preview,
+    # editing session pings) on several threads, which share one in-memory connection
+    # and then fail with "table is locked"; with a file each thread has its own
     # connection, readers never wait and writers wait their turn.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
 
 # Webhook tests deliver to receivers they start on 127.0.0.1 over plain http. Only for
 # tests: the guard's own tests empty ALLOWED_PRIVATE_NETWORKS (production has neither).
