@@ -4,7 +4,8 @@
 case: SQL queries per request, median and p95 latency (and p95 as a multiple of
 the median) over many in-process requests (Django's full request path, no
 network), then requests per second under 50 concurrent clients from ``wrk``
-against gunicorn on 127.0.0.1. Prints a table and writes ``benchmarks/results/<date>.json``.
+against gunicorn on 127.0.0.1. Prints a table and writes it, with the JSON, to
+``benchmarks/results/<date>-postgresql[-1m].{json,txt}`` (``-1m``: a million publications).
 """
 
 import importlib
@@ -34,6 +35,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks import report  # noqa: E402
 from cms.api.cache import bump_content_generation, content_version  # noqa: E402
 from cms.api.cursors import encode_cursor, fingerprint  # noqa: E402
 from cms.publishing import model_tag  # noqa: E402
@@ -45,6 +47,8 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 SHORT_LOAD_SECONDS = int(os.environ.get("BENCH_SHORT_LOAD_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+#: ``make bench``'s collection (``BENCH_PUBLICATIONS``' default).
+STANDARD_SIZE = 100_000
 
 SEED_QUERY = """query Seed($first: Int, $after: String) {
   publications(first: $first, after: $after) {
@@ -257,11 +261,28 @@ def load(case, seconds):
     return {"seconds": seconds, "requests": total, "rps": round(rps, 1), "errors": errors}
 
 
+def size_label(live):
+    """The results' file name suffix for the collection's size: none at the standard
+    100,000 publications, ``-1m`` at a million (so one day's runs at both sizes keep
+    both files)."""
+    if STANDARD_SIZE / 2 <= live < STANDARD_SIZE * 2:
+        return ""
+    if live >= 1_000_000:
+        return f"-{round(live / 1_000_000)}m"
+    return f"-{max(round(live / 1000), 1)}k"
+
+
 def main():
     # The in-process cases are served as a server process serves them: the application
     # loaded by ``cms.wsgi``, which also tunes the garbage collector (``cms.gc_tuning``).
     importlib.import_module("cms.wsgi")
     client = Client()
+    lines = []  # what is printed, also written beside the JSON
+
+    def say(text):
+        print(text)
+        lines.append(text)
+
     live = Publication.objects.live().count()
     depth = min(80_000, max(live - 20, 1))
     seed_12 = graphql_get_params(SEED_QUERY, {"first": 12})
@@ -323,21 +344,21 @@ def main():
         "iterations": ITERATIONS,
         "cases": {},
     }
-    print(f"{live:,} live publications on {connection.vendor}; {ITERATIONS} requests per case\n")
+    say(f"{live:,} live publications on {connection.vendor}; {ITERATIONS} requests per case\n")
     for key, case in cases.items():
         results["cases"][key] = {
             "name": case.name,
             **measure(client, case, iterations.get(key, ITERATIONS)),
         }
         row = results["cases"][key]
-        print(
+        say(
             f"  {case.name:<42} {row['queries']:>3} queries  "
             f"median {row['median_ms']:>8.2f} ms  p95 {row['p95_ms']:>8.2f} ms "
             f"({row['p95_ms'] / row['median_ms']:.2f}× median)"
         )
     page_1 = results["cases"]["api_seed_12_cold"]
     deep_page = results["cases"]["api_deep_page_cold"]
-    print(
+    say(
         f"\n  Cold, side by side: page 1 {page_1['median_ms']:.2f} ms "
         f"(p95 {page_1['p95_ms']:.2f}), page at {depth:,} {deep_page['median_ms']:.2f} ms "
         f"(p95 {deep_page['p95_ms']:.2f}): "
@@ -345,7 +366,7 @@ def main():
     )
 
     if shutil.which("wrk"):
-        print(f"\nLoad: {CONNECTIONS} concurrent clients (wrk) against gunicorn, 3 workers")
+        say(f"\nLoad: {CONNECTIONS} concurrent clients (wrk) against gunicorn, 3 workers")
         server = start_gunicorn(cache_seconds=0)
         try:
             for key, seconds in (
@@ -365,22 +386,18 @@ def main():
             stop(server)
         for key in ("api_seed_12", "stock_seed_12", "floor_seed_12", "api_seed_12_cached"):
             row = results["cases"][key]["load"]
-            print(
+            say(
                 f"  {cases[key].name:<42} {row['rps']:>9.1f} req/s "
                 f"over {row['seconds']} s, {row['errors']} errors"
             )
     else:
-        print("\nwrk is not installed: skipping the load test (make bench installs it).")
+        say("\nwrk is not installed: skipping the load test (make bench installs it).")
 
     results["targets"] = targets(results["cases"])
-    print("\nTargets")
+    say("\nTargets")
     for target in results["targets"]:
-        print(
-            f"  [{'met' if target['met'] else 'MISSED'}] {target['target']}: {target['measured']}"
-        )
-    out = ROOT / "results" / f"{results['date']}-{connection.vendor}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nWrote {out.relative_to(ROOT.parent)}")
+        say(f"  [{'met' if target['met'] else 'MISSED'}] {target['target']}: {target['measured']}")
+    report.write(f"{connection.vendor}{size_label(live)}", results, "\n".join(lines) + "\n")
 
 
 def targets(cases):
