@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: no garbage collection while a request is answered (cms.gc_tuning).
+    "cms.gc_tuning.CollectBetweenRequests",
     "cms.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
