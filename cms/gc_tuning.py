@@ -30,11 +30,12 @@ And while a request is being answered, no automatic collection runs at all
 alive until it is answered, so every young collection on the way walks it and promotes
 it, only for it to die a moment later. Collection resumes as the request ends, when the
 page's objects are already freed by reference counting and what is left to walk is the
-few that outlive it and the cycles it made (about 2,700 objects: authors and their
-publications refer to each other). Timed with ``gc.callbacks`` over blocks of 100
-requests of 100 rows in one process: 5.5 collections and 1.4 ms of collection per
-request (3.5 ms in a block that met a full collection) became 0.9 and 0.8 ms, and full
-collections, which follow from the young ones, six times rarer.
+few that outlive it and the cycles it made (2,814 objects, counted with
+``DEBUG_SAVEALL``: authors and their publications refer to each other). Timed with
+``gc.callbacks`` over blocks of 100 requests of 100 rows in one process: 5.5
+collections and 1.4 ms of collection per request (3.5 ms in a block that met a full
+collection) became 0.9 and 0.8 ms, and full collections, which follow from the young
+ones, six times rarer.
 
 With two threads a worker (gunicorn's ``gthread``) requests overlap, so collection stays
 off until the last one in flight ends; should so many objects outlive their requests
@@ -108,7 +109,4 @@ def collect_overdue():
     count passed its threshold, with the younger ones (a young collection counts
     towards the middle generation's, as it does when automatic)."""
     counts, thresholds = gc.get_count(), gc.get_threshold()
-    for generation in (2, 1, 0):
-        if generation == 0 or counts[generation] > thresholds[generation]:
-            gc.collect(generation)
-            return
+    gc.collect(next((g for g in (2, 1) if counts[g] > thresholds[g]), 0))

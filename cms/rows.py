@@ -60,11 +60,11 @@ class BuiltFromRows:
 
 
 def _skips_init(model):
-    """Whether an instance of ``model`` read from a row can be built without ``__init__``
-    (module docstring); asked again on every read, as a receiver may connect any time."""
+    """Whether an instance of ``model`` (a ``BuiltFromRows`` model) read from a row can be
+    built without ``__init__`` (module docstring); asked again on every read, as a
+    receiver may connect any time."""
     return (
-        issubclass(model, BuiltFromRows)
-        and fills_from_row_only(model)
+        fills_from_row_only(model)
         and not pre_init.has_listeners(model)
         and not post_init.has_listeners(model)
     )
@@ -85,7 +85,7 @@ def row_builder(model, db):
     """``build(field_names, values)``: an instance of ``model`` from a row of ``db``, as
     ``from_db`` builds it, for every row of one read (``rows_with_related``), whose
     way of building is decided once for all its rows instead of row by row."""
-    if _skips_init(model):
+    if issubclass(model, BuiltFromRows) and _skips_init(model):
         return partial(_built, model, db)
     return partial(model.from_db, db)
 
