@@ -89,11 +89,17 @@ class StoredVectorMatch(Expression):
         self.terms = terms
 
     def as_sql(self, compiler, connection):
-        *whole, last = self.terms
-        tsquery = " & ".join([*(f"'{term}'" for term in whole), f"'{last}':*"])
+        tsquery = autocomplete_tsquery(self.terms)
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         column = connection.ops.quote_name(self.column)
         return f"{table}.{column} @@ to_tsquery('simple'::regconfig, %s)", [tsquery]
+
+
+def autocomplete_tsquery(terms):
+    """The text of Wagtail's autocomplete tsquery for normalised ``terms``, for
+    ``to_tsquery('simple', …)``: every word quoted and AND-ed, the last a prefix."""
+    *whole, last = terms
+    return " & ".join([*(f"'{term}'" for term in whole), f"'{last}':*"])
 
 
 def matching(queryset, search):

@@ -87,7 +87,8 @@ class DomainCounts:
     sum over the selected domains, or over all; a publication is never in two, so a
     filter on several domains counts none twice): no separate COUNT(*). Without a
     search they are the maintained counts (``live_counts.LiveCounts``, no scan);
-    with one, ``counted`` (below) counts the matches.
+    with one, the counts kept up to date from the change log (``search_counts``,
+    PostgreSQL), or ``counted`` (below) counts the matches (SQLite).
     """
 
     def __init__(self, domains, selected, count, *, searched=False):

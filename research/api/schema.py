@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import graphene
+from django.db import connection
 from django.utils import timezone
 
 from cms.api.connection import (
@@ -22,6 +23,7 @@ from cms.api.search import matching, parse_search, sort_name_for
 from ..models import Publication, ResearchDomain
 from .filters import DomainCounts, all_domains, check_year, list_tags, resolve_domains
 from .live_counts import LiveCounts, LivePositions
+from .search_counts import search_counts
 from .sorters import ORDERINGS, PublicationSort, with_title_hits
 from .types import (
     DomainFacetType,
@@ -128,7 +130,15 @@ class PublicationQueries:
             results = matching(results, terms)
         if year is not None:
             results = results.filter(year=year)
-        if live_counts is None:
+        if live_counts is None and connection.vendor == "postgresql":
+            counts = DomainCounts(
+                every_domain,
+                selected_domains,
+                lambda: search_counts(terms.terms, year=year, now=now),
+                searched=True,
+            )
+            positions = None
+        elif live_counts is None:
             counts = DomainCounts.counted(
                 results,
                 every_domain,

@@ -5,7 +5,6 @@ domains, a go-live or expiry time passing with no scheduler run, the scheduler's
 publish. Each check compares the API with the live rows themselves, on the first page
 and on pages after and before cursors issued before the change."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from cms.api.cache import bump_content_generation
 from research.api.sorters import ORDERINGS
 from research.models import Publication, ResearchDomain
 from tests.graphql import create_publication, data_of, gql
+from tests.research.counting import publication_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -223,22 +223,6 @@ def test_counts_and_positions_of_a_publication_scheduled_in_the_admin(client):
 
 # --- No counting ------------------------------------------------------------------
 
-#: ``COUNT(...) ... FROM "research_publication"`` up to the end of its WHERE clause.
-PUBLICATION_COUNT = re.compile(
-    r'COUNT\([^)]*\)(?:(?!SELECT).)*?FROM "research_publication"(?:(?!SELECT).)*', re.S
-)
-
-
-def publication_counts(captured):
-    """The statements' counts over the publications table, except over the rows live by
-    flag outside their time window (``live_by_flag_only``, a few rows by partial index)."""
-    return [
-        match
-        for query in captured
-        for match in PUBLICATION_COUNT.findall(query["sql"])
-        if '"go_live_at" >' not in match
-    ]
-
 
 @pytest.mark.parametrize(
     "shape", [{}, {"domains": ["distributed-systems", "ai-and-ml"]}, {"year": 2023}]
@@ -272,8 +256,9 @@ def test_no_page_counts_publications_even_deep_after_a_publish(
     assert backward["startPosition"] == expected.index(slugs(backward)[0]) + 1
 
 
-def test_a_search_still_counts_its_matches(client):
-    # The control for the check above: a search's totals come from counting them.
+def test_a_search_asked_for_the_first_time_counts_its_matches(client):
+    # The control for the check above (and for ``test_search_counts``): nothing is
+    # remembered of a new search, so its totals come from counting its matches.
     with CaptureQueriesContext(connection) as captured:
         found = listed(client, first=4) and data_of(
             gql(client, '{ publications(search: "spark") { totalCount } }')
