@@ -209,13 +209,8 @@ class LivePositions:
         seq, through = cursor.tally
         if seq < self.counts.floor or seq > self.counts.seq:
             return None
-        changes = list(
-            self._in_list(
-                PublicationLiveChange.objects.filter(seq__gt=seq, seq__lte=self.counts.seq)
-            )
-            .order_by("seq")
-            .values_list("sort_title", "year", "publication_id", "delta")[: MAX_CHANGES + 1]
-        )
+        # Issued at the log's current seq: nothing changed since, no statement to ask it.
+        changes = [] if seq == self.counts.seq else self._changes_since(seq)
         if len(changes) > MAX_CHANGES:
             return None  # so much changed that counting is cheaper
         key = cursor.key
@@ -232,6 +227,17 @@ class LivePositions:
             return through - self._outside_up_to(ordering, key, inclusive=True)
         before_cursor = through - at_cursor - self._outside_up_to(ordering, key, inclusive=False)
         return before_cursor - len(page_rows)
+
+    def _changes_since(self, seq):
+        """The logged changes in the list after ``seq``, up to the counts' seq, in order
+        (``MAX_CHANGES + 1`` at most)."""
+        return list(
+            self._in_list(
+                PublicationLiveChange.objects.filter(seq__gt=seq, seq__lte=self.counts.seq)
+            )
+            .order_by("seq")
+            .values_list("sort_title", "year", "publication_id", "delta")[: MAX_CHANGES + 1]
+        )
 
     def tallies(self, ordering, rows, rows_before):
         """What each row's cursor carries; ``None`` for all when a change committed

@@ -256,6 +256,44 @@ def test_no_page_counts_publications_even_deep_after_a_publish(
     assert backward["startPosition"] == expected.index(slugs(backward)[0]) + 1
 
 
+def _reads_the_change_log(captured):
+    return any("research_publicationlivechange" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize("shape", [{}, {"domains": ["distributed-systems"]}])
+def test_a_cursor_issued_with_nothing_changed_since_costs_no_change_log_read(
+    client, django_assert_max_num_queries, shape
+):
+    # Given: a reader on page 2 of a list, and nothing cached since (a cold start).
+    page = listed(client, **shape, first=2)
+    held = listed(client, **shape, first=2, after=page["pageInfo"]["endCursor"])
+    bump_content_generation()
+
+    # When: they go on, and back, with nothing published in between.
+    with django_assert_max_num_queries(3), CaptureQueriesContext(connection) as onward_read:
+        onward = listed(client, **shape, first=3, after=held["pageInfo"]["endCursor"])
+    bump_content_generation()
+    with django_assert_max_num_queries(3), CaptureQueriesContext(connection) as back_read:
+        backward = listed(client, **shape, last=2, before=held["pageInfo"]["endCursor"])
+
+    # Then: what the page is at comes from the cursor alone, exact.
+    assert not _reads_the_change_log(onward_read)
+    assert not _reads_the_change_log(back_read)
+    expected, _, _ = live_rows(shape, "TITLE")
+    assert slugs(onward) == expected[4:7]
+    assert onward["startPosition"] == 5
+    assert slugs(backward) == expected[1:3]
+    assert backward["startPosition"] == 2
+
+    # And: after a publish the same cursor reads the change log, and counts it in.
+    create_publication("Aardvark Systems", domain="distributed-systems", year=2023)
+    bump_content_generation()
+    with CaptureQueriesContext(connection) as changed_read:
+        moved = listed(client, **shape, first=3, after=held["pageInfo"]["endCursor"])
+    assert _reads_the_change_log(changed_read)
+    assert moved["startPosition"] == 6
+
+
 def test_a_search_asked_for_the_first_time_counts_its_matches(client):
     # The control for the check above (and for ``test_search_counts``): nothing is
     # remembered of a new search, so its totals come from counting its matches.
