@@ -22,7 +22,10 @@ near 1:
 * the page at position 80,000 (Directus: ``offset``; this API: the cursor a client
   walking there holds);
 * the same three pages alone, without total, positions or facets, which a client that
-  needs none would ask both for;
+  needs none would ask both for; the two first pages alone also from the GraphQL floor
+  (``benchmarks.floor.graphql_floor_view``, served by the same gunicorn: one
+  hand-written statement and graphql-core over plain dicts), in the same turns: how
+  near a graphql-core server can get to Directus at all;
 * a search in one domain, A-Z, with the counts per domain for the search. Directus
   searches by substring (``ILIKE '%stream%'`` on every text column); this API by word
   prefix through its full-text index: the same question a search box asks, answered
@@ -347,6 +350,7 @@ def main():
     api_process = run.start_gunicorn(0)
     api = Peer("this API", run.PORT, "/graphql/")
     directus = Peer("Directus", DIRECTUS_PORT, "/graphql")
+    floor = Peer("GraphQL floor", run.PORT, run.GRAPHQL_FLOOR_PATH)
     words, domain = "stream", "distributed-systems"
     graphql = run.graphql_get_params
 
@@ -405,15 +409,21 @@ def main():
             )
             directus_page_only, api_page_only = page_only
             if directus_page_only is not None:
-                (row["api_page_only_cold"], _), (row["directus_page_only"], _) = measure(
-                    api.side(api_page_only, cold=True), directus.side(directus_page_only)
-                )
+                sides = [api.side(api_page_only, cold=True), directus.side(directus_page_only)]
+                first_page = json.loads(api_page_only["variables"]).get("after") is None
+                if first_page:
+                    sides.append(floor.side(api_page_only))
+                measured = [latency for latency, _ in measure(*sides)]
+                row["api_page_only_cold"], row["directus_page_only"] = measured[:2]
                 ours = row["api_page_only_cold"]["median_ms"]
                 theirs = row["directus_page_only"]["median_ms"]
                 line += (
                     f" | page only: this API cold {ours:7.2f}, Directus {theirs:7.2f} ms: "
                     f"{ours / theirs:.2f}×"
                 )
+                if first_page:
+                    row["graphql_floor_page_only"] = measured[2]
+                    line += f", GraphQL floor {measured[2]['median_ms']:7.2f} ms"
             lines.append(line)
             print(lines[-1])
         seed = cases["seed_12"]

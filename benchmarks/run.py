@@ -176,14 +176,44 @@ def measure_in_turns(client, cases, rounds):
     return {key: latency(timings[key]) for key in cases}
 
 
+#: ``benchmarks.floor.graphql_floor_view``: the least a graphql-core server does for a page.
+GRAPHQL_FLOOR_PATH = "/bench/graphql-floor/"
+
+
+def check_graphql_floor(client, params):
+    """The GraphQL floor answers what the API answers (but for its cursor's spelling):
+    otherwise it would measure less work."""
+    answers = []
+    for path in ("/graphql/", GRAPHQL_FLOOR_PATH):
+        response = client.get(path, params, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, response.content[:500]
+        answers.append(response.json()["data"]["publications"])
+    api, floor = answers
+    assert api.keys() == floor.keys(), (api.keys(), floor.keys())
+    for key in api:
+        if key == "pageInfo":
+            assert api[key]["hasNextPage"] == floor[key]["hasNextPage"]
+        else:
+            assert api[key] == floor[key], (key, str(api[key])[:300], str(floor[key])[:300])
+
+
 #: The cases each target compares, measured in turns group by group (``measure_in_turns``).
 TURN_GROUPS = (
-    ("seed page, warm", ("api_seed_12", "api_deep_page", "stock_seed_12", "floor_seed_12")),
+    (
+        "seed page, warm",
+        ("api_seed_12", "api_deep_page", "stock_seed_12", "floor_seed_12", "graphql_floor_12"),
+    ),
     (
         "seed page, cold",
-        ("api_seed_12_cold", "api_deep_page_cold", "stock_seed_12", "floor_seed_12"),
+        (
+            "api_seed_12_cold",
+            "api_deep_page_cold",
+            "stock_seed_12",
+            "floor_seed_12",
+            "graphql_floor_12",
+        ),
     ),
-    ("100 per page, cold", ("api_seed_100_cold", "stock_seed_100")),
+    ("100 per page, cold", ("api_seed_100_cold", "stock_seed_100", "graphql_floor_100")),
     (
         "search + domain, cold",
         ("api_search_domain_cold", "stock_search_domain", "floor_search_domain"),
@@ -361,6 +391,8 @@ def main():
             graphql_get_params(STOCK_QUERY, {"perPage": 100}),
         ),
         "floor_seed_12": Case("hand-written SQL floor (12)", "/bench/floor/", {"first": "12"}),
+        "graphql_floor_12": Case("GraphQL floor (12)", GRAPHQL_FLOOR_PATH, seed_12),
+        "graphql_floor_100": Case("GraphQL floor (100)", GRAPHQL_FLOOR_PATH, seed_100),
         "api_search_domain": Case("this API, search + domain", "/graphql/", search),
         "api_search_domain_cold": Case(
             "this API, search + domain, cold", "/graphql/", search, "cold"
@@ -389,6 +421,8 @@ def main():
         "cases": {},
     }
     say(f"{live:,} live publications on {connection.vendor}; {ITERATIONS} requests per case\n")
+    for params in (seed_12, seed_100):
+        check_graphql_floor(client, params)
     for key, case in cases.items():
         results["cases"][key] = {
             "name": case.name,
@@ -446,7 +480,30 @@ def main():
     say("\nTargets")
     for target in results["targets"]:
         say(f"  [{'met' if target['met'] else 'MISSED'}] {target['target']}: {target['measured']}")
+    results["bounds"] = bounds(results["in_turns"])
+    say("\nBounds: the GraphQL floor (one statement, graphql-core over plain dicts), in turns")
+    for bound in results["bounds"]:
+        say(f"  {bound['ratio']}: {bound['measured']}")
     report.write(f"{connection.vendor}{size_label(live)}", results, "\n".join(lines) + "\n")
+
+
+def bounds(in_turns):
+    """What any graphql-core server could reach: the GraphQL floor against stock grapple
+    (where the goal is ≤ 0.1×), and this API against the floor."""
+    rows = []
+    for group, api, stock, floor in (
+        ("seed page, warm", "api_seed_12", "stock_seed_12", "graphql_floor_12"),
+        ("seed page, cold", "api_seed_12_cold", "stock_seed_12", "graphql_floor_12"),
+        ("100 per page, cold", "api_seed_100_cold", "stock_seed_100", "graphql_floor_100"),
+    ):
+        pair = in_turns[group]
+        floor_ms = pair[floor]["median_ms"]
+        for ratio, value in (
+            (f"GraphQL floor / stock grapple ({group})", floor_ms / pair[stock]["median_ms"]),
+            (f"this API / GraphQL floor ({group})", pair[api]["median_ms"] / floor_ms),
+        ):
+            rows.append({"ratio": ratio, "measured": f"{value:.3f}×"})
+    return rows
 
 
 def targets(cases, in_turns):
