@@ -63,6 +63,15 @@ SEED_QUERY = """query Seed($first: Int, $after: String) {
     } }
   }
 }"""
+#: The seed query in one domain: the list a domain filter shows, with the same fields.
+DOMAIN_QUERY = SEED_QUERY.replace(
+    "query Seed($first: Int, $after: String) {\n  publications(first: $first, after: $after)",
+    "query Domain($first: Int, $domains: [String!]) {\n"
+    "  publications(first: $first, domains: $domains)",
+)
+assert DOMAIN_QUERY != SEED_QUERY
+#: The domain the domain-filtered and search cases ask for.
+BENCH_DOMAIN = "distributed-systems"
 SEARCH_QUERY = """query Search($search: String, $domains: [String!]) {
   publications(search: $search, domains: $domains, first: 12) {
     totalCount domainFacets { slug count }
@@ -361,7 +370,9 @@ def main():
     depth = min(80_000, max(live - 20, 1))
     seed_12 = graphql_get_params(SEED_QUERY, {"first": 12})
     seed_100 = graphql_get_params(SEED_QUERY, {"first": 100})
-    search_words, search_domain = "stream", "distributed-systems"
+    domain_12 = graphql_get_params(DOMAIN_QUERY, {"first": 12, "domains": [BENCH_DOMAIN]})
+    domain_100 = graphql_get_params(DOMAIN_QUERY, {"first": 100, "domains": [BENCH_DOMAIN]})
+    search_words, search_domain = "stream", BENCH_DOMAIN
     search = graphql_get_params(SEARCH_QUERY, {"search": search_words, "domains": [search_domain]})
     stock_search = graphql_get_params(
         STOCK_SEARCH_QUERY, {"searchQuery": f"{search_words} distributed systems"}
@@ -380,6 +391,13 @@ def main():
         ),
         "api_seed_100": Case("this API, 100 per page", "/graphql/", seed_100),
         "api_seed_100_cold": Case("this API, 100 per page, cold", "/graphql/", seed_100, "cold"),
+        "api_domain_12": Case("this API, one domain (12)", "/graphql/", domain_12),
+        "api_domain_12_cold": Case(
+            "this API, one domain (12), cold", "/graphql/", domain_12, "cold"
+        ),
+        "api_domain_100_cold": Case(
+            "this API, one domain, 100 per page, cold", "/graphql/", domain_100, "cold"
+        ),
         "stock_seed_12": Case(
             "stock grapple, seed page (12)",
             "/graphql/",
